@@ -1,0 +1,139 @@
+//! `digestbot check`: the corpus outline and its problems, as text for people or JSON for tools.
+
+use serde::Serialize;
+
+use crate::corpus::{Corpus, Digest, Line, Severity};
+
+/// The outline as a person reads it, problems last, then a one-line summary.
+pub fn render_text(corpus: &Corpus) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for d in &corpus.digests {
+        let _ = writeln!(out, "{}  《{}》  [{}]", d.file, d.title, d.id);
+        let meta: Vec<String> = [("date", &d.date), ("source", &d.source), ("editor", &d.editor), ("url", &d.url)]
+            .into_iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}: {v}")))
+            .collect();
+        if !meta.is_empty() {
+            let _ = writeln!(out, "  {}", meta.join("  "));
+        }
+        if !d.note.is_empty() {
+            let _ = writeln!(out, "  编者按: {} paragraph(s)", d.note.len());
+        }
+        for (n, s) in d.speeches.iter().enumerate() {
+            let speaker = s.speaker_name().unwrap_or("(no speaker)");
+            let _ = writeln!(out, "  {}. {} — {}  [{}]", n + 1, s.title, speaker, s.id);
+            for c in &s.sections {
+                let heading = c.heading.as_deref().unwrap_or("(no heading)");
+                let _ = writeln!(out, "       {} · {} passage(s)", heading, c.passages.len());
+            }
+        }
+    }
+    for p in &corpus.problems {
+        let _ = writeln!(out, "{p}");
+    }
+    let count = |sev| corpus.problems.iter().filter(|p| p.severity == sev).count();
+    let speeches: usize = corpus.digests.iter().map(|d| d.speeches.len()).sum();
+    let sections: usize = corpus.digests.iter().flat_map(|d| &d.speeches).map(|s| s.sections.len()).sum();
+    let _ = writeln!(
+        out,
+        "{} digest(s), {speeches} speech(es), {sections} section(s), {} passage(s); {} error(s), {} warning(s)",
+        corpus.digests.len(),
+        corpus.passage_count(),
+        count(Severity::Error),
+        count(Severity::Warning),
+    );
+    out
+}
+
+#[derive(Serialize)]
+struct JsonCorpus<'a> {
+    digests: Vec<JsonDigest<'a>>,
+    problems: &'a [crate::corpus::Problem],
+}
+
+#[derive(Serialize)]
+struct JsonDigest<'a> {
+    id: &'a str,
+    file: &'a str,
+    encoding: &'a str,
+    title: &'a str,
+    date: Option<&'a str>,
+    source: Option<&'a str>,
+    url: Option<&'a str>,
+    editor: Option<&'a str>,
+    note: Vec<&'a str>,
+    trailer: Vec<&'a str>,
+    speeches: Vec<JsonSpeech<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSpeech<'a> {
+    id: &'a str,
+    title: &'a str,
+    occasion: Option<&'a str>,
+    speaker: Option<&'a str>,
+    sections: Vec<JsonSection<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSection<'a> {
+    id: &'a str,
+    heading: Option<&'a str>,
+    passages: Vec<JsonPassage<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonPassage<'a> {
+    id: &'a str,
+    line: u32,
+    text: &'a str,
+}
+
+fn texts(lines: &[Line]) -> Vec<&str> {
+    lines.iter().map(Line::display).collect()
+}
+
+fn digest_json(d: &Digest) -> JsonDigest<'_> {
+    JsonDigest {
+        id: &d.id,
+        file: &d.file,
+        encoding: d.encoding,
+        title: &d.title,
+        date: d.date.as_deref(),
+        source: d.source.as_deref(),
+        url: d.url.as_deref(),
+        editor: d.editor.as_deref(),
+        note: texts(&d.note),
+        trailer: texts(&d.trailer),
+        speeches: d
+            .speeches
+            .iter()
+            .map(|s| JsonSpeech {
+                id: &s.id,
+                title: &s.title,
+                occasion: s.occasion.as_ref().map(Line::display),
+                speaker: s.speaker_name(),
+                sections: s
+                    .sections
+                    .iter()
+                    .map(|c| JsonSection {
+                        id: &c.id,
+                        heading: c.heading.as_deref(),
+                        passages: c
+                            .passages
+                            .iter()
+                            .map(|p| JsonPassage { id: &p.id, line: p.line.no, text: p.text() })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// `{"digests":[…],"problems":[…]}`, the shape documented in the README.
+pub fn render_json(corpus: &Corpus) -> String {
+    let json = JsonCorpus { digests: corpus.digests.iter().map(digest_json).collect(), problems: &corpus.problems };
+    serde_json::to_string(&json).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}

@@ -1,0 +1,140 @@
+//! Configuration: a TOML file with every key optional, and `DIGESTBOT_<KEY>` environment variables
+//! that override single keys.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The committed default configuration, used when `--config` is not given.
+pub const DEFAULT_PATH: &str = "config/digestbot.toml";
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Directory holding the digests.
+    #[serde(default = "default_corpus_dir")]
+    pub corpus_dir: PathBuf,
+}
+
+/// The keys, for the environment overrides.
+const KEYS: &[&str] = &["corpus_dir"];
+
+fn default_corpus_dir() -> PathBuf {
+    PathBuf::from("corpus")
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { corpus_dir: default_corpus_dir() }
+    }
+}
+
+#[derive(Debug)]
+pub struct ConfigError(String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Reads `path`, or the default file when it exists (built-in defaults when it does not), then
+    /// applies the process environment.
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let (text, origin) = match path {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| ConfigError(format!("cannot read config file {}: {e}", path.display())))?;
+                (text, path.display().to_string())
+            }
+            None => match std::fs::read_to_string(DEFAULT_PATH) {
+                Ok(text) => (text, DEFAULT_PATH.to_string()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => (String::new(), "built-in defaults".to_string()),
+                Err(e) => return Err(ConfigError(format!("cannot read config file {DEFAULT_PATH}: {e}"))),
+            },
+        };
+        Config::parse(&text, &origin, |name| std::env::var(name).ok())
+    }
+
+    /// Parses `text` (read from `origin`, for messages) with overrides from `env`.
+    pub fn parse(text: &str, origin: &str, env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let mut table: toml::Table =
+            text.parse().map_err(|e| ConfigError(format!("config {origin} is not valid TOML: {e}")))?;
+        let mut overridden = Vec::new();
+        for key in KEYS {
+            let name = format!("DIGESTBOT_{}", key.to_uppercase());
+            if let Some(value) = env(&name) {
+                // A value that reads as TOML (a number, a boolean) is one; anything else is a string.
+                let value = format!("v = {value}")
+                    .parse::<toml::Table>()
+                    .ok()
+                    .and_then(|mut t| t.remove("v"))
+                    .unwrap_or(toml::Value::String(value));
+                table.insert((*key).to_string(), value);
+                overridden.push(name);
+            }
+        }
+        let merged = toml::to_string(&table).map_err(|e| ConfigError(e.to_string()))?;
+        toml::from_str(&merged).map_err(|e: toml::de::Error| {
+            let from = if overridden.is_empty() {
+                origin.to_string()
+            } else {
+                format!("{origin} with {} from the environment", overridden.join(", "))
+            };
+            ConfigError(format!("bad config ({from}): {}{}", e.message().trim(), key_hint(&e, &merged)))
+        })
+    }
+}
+
+/// Names the key a type error is about: toml's message does not, but its span does.
+fn key_hint(e: &toml::de::Error, merged: &str) -> String {
+    let Some(span) = e.span() else { return String::new() };
+    let line_start = merged[..span.start.min(merged.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line = merged[line_start..].lines().next().unwrap_or("");
+    line.split_once('=').map_or(String::new(), |(key, _)| format!(" (key `{}`)", key.trim()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn the_committed_config_parses_to_the_defaults() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/digestbot.toml")).unwrap();
+        assert_eq!(Config::parse(&text, "test", no_env).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn an_environment_variable_overrides_its_key() {
+        let env = |name: &str| (name == "DIGESTBOT_CORPUS_DIR").then(|| "/srv/digests".to_string());
+        let config = Config::parse("corpus_dir = \"corpus\"", "test", env).unwrap();
+        assert_eq!(config.corpus_dir, PathBuf::from("/srv/digests"));
+    }
+
+    #[test]
+    fn an_unknown_key_is_an_error_naming_it() {
+        let err = Config::parse("corpus_dri = \"x\"", "test", no_env).unwrap_err().to_string();
+        assert!(err.contains("corpus_dri"), "{err}");
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_is_an_error_naming_its_key() {
+        let err = Config::parse("corpus_dir = 5", "test", no_env).unwrap_err().to_string();
+        assert!(err.contains("corpus_dir"), "{err}");
+        let env = |name: &str| (name == "DIGESTBOT_CORPUS_DIR").then(|| "[1, 2]".to_string());
+        let err = Config::parse("", "test", env).unwrap_err().to_string();
+        assert!(err.contains("corpus_dir") && err.contains("DIGESTBOT_CORPUS_DIR"), "{err}");
+    }
+
+    #[test]
+    fn broken_toml_is_an_error_not_a_panic() {
+        assert!(Config::parse("corpus_dir = ", "test", no_env).is_err());
+    }
+}

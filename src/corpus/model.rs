@@ -1,0 +1,182 @@
+//! The corpus model: what a digest is, independent of how it was written down.
+//!
+//! Every element that came from a line of a file keeps that line's number and its text exactly as
+//! published (only the line terminator and a UTF-8 BOM are dropped), so that nothing an editor wrote
+//! is lost and every problem can point at `file:line`.
+
+use serde::Serialize;
+
+/// One line of a source file as it was published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Line {
+    /// 1-based line number in the file, front matter included.
+    pub no: u32,
+    /// The line's text exactly as published, minus any markup prefix.
+    pub text: String,
+}
+
+impl Line {
+    /// The text without surrounding white space (ASCII or ideographic), for display.
+    pub fn display(&self) -> &str {
+        trim(&self.text)
+    }
+}
+
+/// Trims ASCII and ideographic white space, which indents paragraphs in published Chinese text.
+pub fn trim(text: &str) -> &str {
+    text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Corpus {
+    pub digests: Vec<Digest>,
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Digest {
+    /// Stable id: `[A-Za-z0-9_-]`, at most 22 characters, derived from the file name.
+    pub id: String,
+    /// Path of the source file relative to the corpus directory, with `/` separators.
+    pub file: String,
+    /// `utf-8`, `utf-16le`, `utf-16be` or `gb18030`.
+    pub encoding: &'static str,
+    /// Display title: the front matter's `title`, else the title line.
+    pub title: String,
+    pub title_line: Option<Line>,
+    pub date: Option<String>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub editor: Option<String>,
+    /// The `编者按` label line, when the note has one of its own.
+    pub note_label: Option<Line>,
+    pub note: Vec<Line>,
+    /// Editor, source and byline lines (`[ 编辑:… ]`, `来源：…`, `（记者 …）`, `---…`).
+    pub trailer: Vec<Line>,
+    pub speeches: Vec<Speech>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Speech {
+    pub id: String,
+    /// Display title: the title line, or the digest's title for a single-speech report whose title
+    /// is the digest's own.
+    pub title: String,
+    pub title_line: Option<Line>,
+    /// A `——2024年3月5日在…会议上` line under the title.
+    pub occasion: Option<Line>,
+    pub speaker: Option<Line>,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub id: String,
+    /// None for an introduction (or for closing paragraphs an editor marked off).
+    pub heading: Option<String>,
+    /// The heading's own line, when the heading stands on a line by itself. For an inline heading
+    /// (`一是坚持党的领导，把牢政治方向。镇党委…`) the heading is the paragraph's first clause and the
+    /// paragraph stays whole as the section's first passage, so this is None.
+    pub heading_line: Option<Line>,
+    pub passages: Vec<Passage>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Passage {
+    pub id: String,
+    pub line: Line,
+}
+
+impl Passage {
+    pub fn text(&self) -> &str {
+        self.line.display()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// Something an admin should fix in a corpus file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub file: String,
+    /// 1-based line; 0 when the problem concerns the file (or directory) as a whole.
+    pub line: u32,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let severity = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{}:{}: {}: {}", self.file, self.line, severity, self.message)
+    }
+}
+
+/// Where a line of a file ended up in the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    DigestTitle,
+    NoteLabel,
+    Note,
+    Trailer,
+    SpeechTitle,
+    Occasion,
+    Speaker,
+    Heading,
+    Passage,
+}
+
+impl Digest {
+    /// Every line this digest holds, with the place it holds it in, in file order. This is what
+    /// the lossless guarantee is stated (and tested) against.
+    pub fn lines(&self) -> Vec<(Place, &Line)> {
+        let mut out = Vec::new();
+        out.extend(self.title_line.iter().map(|l| (Place::DigestTitle, l)));
+        out.extend(self.note_label.iter().map(|l| (Place::NoteLabel, l)));
+        out.extend(self.note.iter().map(|l| (Place::Note, l)));
+        out.extend(self.trailer.iter().map(|l| (Place::Trailer, l)));
+        for speech in &self.speeches {
+            out.extend(speech.title_line.iter().map(|l| (Place::SpeechTitle, l)));
+            out.extend(speech.occasion.iter().map(|l| (Place::Occasion, l)));
+            out.extend(speech.speaker.iter().map(|l| (Place::Speaker, l)));
+            for section in &speech.sections {
+                out.extend(section.heading_line.iter().map(|l| (Place::Heading, l)));
+                out.extend(section.passages.iter().map(|p| (Place::Passage, &p.line)));
+            }
+        }
+        out.sort_by_key(|(_, l)| l.no);
+        out
+    }
+
+    pub fn passage_count(&self) -> usize {
+        self.speeches.iter().map(Speech::passage_count).sum()
+    }
+}
+
+impl Speech {
+    pub fn speaker_name(&self) -> Option<&str> {
+        self.speaker.as_ref().map(Line::display)
+    }
+
+    pub fn passage_count(&self) -> usize {
+        self.sections.iter().map(|s| s.passages.len()).sum()
+    }
+}
+
+impl Corpus {
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(|p| p.severity == Severity::Error)
+    }
+
+    pub fn passage_count(&self) -> usize {
+        self.digests.iter().map(Digest::passage_count).sum()
+    }
+}

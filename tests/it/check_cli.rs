@@ -1,0 +1,97 @@
+//! `digestbot check` as an admin runs it: outline, JSON, exit codes, config.
+
+use std::process::Command;
+
+use crate::support::{fixture, root};
+
+fn digestbot(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_digestbot"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("DIGESTBOT_CORPUS_DIR")
+        .output()
+        .unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn check_prints_the_shipped_corpus_outline_and_exits_zero() {
+    let (code, out, err) = digestbot(&["check"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("省委人大工作会议交流材料摘登"));
+    assert!(out.contains("1. 坚持“四个强化”人大大有作为 — 中共合肥市委"));
+    assert!(out.contains("一是坚持党的领导,把牢政治方向 · 1 passage(s)"));
+    assert!(
+        out.trim_end().ends_with("1 digest(s), 4 speech(es), 22 section(s), 26 passage(s); 0 error(s), 0 warning(s)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn check_json_has_the_documented_shape() {
+    let (code, out, _) = digestbot(&["check", "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let d = &v["digests"][0];
+    for key in ["id", "file", "title", "date", "source", "url", "editor", "note", "speeches"] {
+        assert!(d.get(key).is_some(), "digest lacks {key}");
+    }
+    assert!(d["date"].is_null() && d["url"].is_null());
+    assert_eq!(d["editor"], "郝倩淑");
+    assert_eq!(d["note"].as_array().unwrap().len(), 1);
+    let speech = &d["speeches"][3];
+    assert_eq!(speech["speaker"], "濉溪县刘桥镇人大");
+    let section = &speech["sections"][1];
+    assert_eq!(section["heading"], "一是坚持党的领导,把牢政治方向");
+    assert!(speech["sections"][0]["heading"].is_null());
+    let passage = &section["passages"][0];
+    assert!(passage["id"].is_string() && passage["text"].as_str().unwrap().starts_with("一是坚持党的领导"));
+    assert_eq!(v["problems"], serde_json::json!([]));
+}
+
+#[test]
+fn check_reports_problems_as_file_line_message_and_exits_one() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("empty.txt"), "").unwrap();
+    std::fs::copy(fixture("shapes/no-speaker.txt"), dir.path().join("no-speaker.txt")).unwrap();
+    let (code, out, _) = digestbot(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(out.contains("empty.txt:0: error: is empty"), "{out}");
+    assert!(out.contains("no-speaker.txt:2: warning: speech"), "{out}");
+    let (_, json, _) = digestbot(&["check", "--json", dir.path().to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["problems"][0]["severity"], "error");
+    assert_eq!(v["problems"][0]["line"], 0);
+}
+
+#[test]
+fn the_corpus_directory_comes_from_config_or_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("bot.toml");
+    std::fs::write(&config, format!("corpus_dir = {:?}\n", fixture("shapes").to_str().unwrap())).unwrap();
+    let (code, out, err) = digestbot(&["check", "--config", config.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("政府工作报告"), "{out}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_digestbot"))
+        .args(["check"])
+        .current_dir(root())
+        .env("DIGESTBOT_CORPUS_DIR", fixture("shapes"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("政府工作报告"));
+}
+
+#[test]
+fn a_bad_config_is_a_clear_error_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("bot.toml");
+    std::fs::write(&config, "corpus_dir = 42\n").unwrap();
+    let (code, out, err) = digestbot(&["check", "--config", config.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("corpus_dir") && !err.contains("panicked"), "{err}");
+    let (code, _, err) = digestbot(&["check", "--config", "/nonexistent.toml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("/nonexistent.toml"), "{err}");
+}

@@ -1,0 +1,134 @@
+//! Every non-blank line of a file ends up in exactly one place of the model, text unchanged.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+
+use crate::support::{bench_corpus, fixture, parse_bytes, seed_dir};
+
+/// Markup prefixes an editor may put before a line's text.
+const PREFIXES: &[&str] = &["", "# ", "#　", "## ", "##　", "### ", "###　", "@ ", "@　", "> ", ">　", "\\"];
+
+/// Checks the lossless guarantee for one file's text: returns a description of the first breach.
+fn breach(text: &str, digest: &digestbot::corpus::Digest) -> Option<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let blank = |l: &str| l.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').is_empty();
+    // The front matter, when closed, is metadata rather than text.
+    let mut first_text_line = 0;
+    if lines.first().is_some_and(|l| l.trim() == "+++")
+        && let Some(close) = lines.iter().skip(1).position(|l| l.trim() == "+++")
+    {
+        first_text_line = close + 2;
+    }
+    let mut placed: BTreeMap<u32, &str> = BTreeMap::new();
+    for (place, line) in digest.lines() {
+        if placed.insert(line.no, &line.text).is_some() {
+            return Some(format!("line {} is in two places (one of them {place:?})", line.no));
+        }
+        let Some(raw) = lines.get(line.no as usize - 1) else {
+            return Some(format!("line {} does not exist", line.no));
+        };
+        if !PREFIXES.iter().any(|p| raw.strip_prefix(p) == Some(&line.text)) {
+            return Some(format!("line {} reads {:?} in the model but {:?} in the file", line.no, line.text, raw));
+        }
+    }
+    for (i, raw) in lines.iter().enumerate().skip(first_text_line) {
+        let no = i as u32 + 1;
+        let pure_markup = raw.trim() == "###";
+        if !blank(raw) && !pure_markup && !placed.contains_key(&no) {
+            return Some(format!("line {no} ({raw:?}) is lost"));
+        }
+    }
+    None
+}
+
+#[test]
+fn every_line_of_the_seed_is_in_exactly_one_place() {
+    let path = std::fs::read_dir(seed_dir()).unwrap().next().unwrap().unwrap().path();
+    let bytes = std::fs::read(&path).unwrap();
+    let (digest, _) = parse_bytes("seed.txt", &bytes);
+    let digest = digest.unwrap();
+    assert_eq!(breach(std::str::from_utf8(&bytes).unwrap(), &digest), None);
+    assert_eq!(digest.lines().len(), 52, "the seed has 52 non-blank lines");
+}
+
+#[test]
+fn every_line_of_every_shape_fixture_is_in_exactly_one_place() {
+    for entry in std::fs::read_dir(fixture("shapes")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let (digest, _) = parse_bytes("shape.txt", text.as_bytes());
+            assert_eq!(breach(&text, &digest.unwrap()), None, "{}", path.display());
+        }
+    }
+}
+
+#[test]
+fn every_file_of_the_bench_corpus_loads_losslessly_without_errors() {
+    let Some(dir) = bench_corpus() else { return };
+    let corpus = digestbot::corpus::load_dir(&dir);
+    let errors: Vec<_> = corpus.problems.iter().filter(|p| p.severity == digestbot::corpus::Severity::Error).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(corpus.digests.len(), 1423);
+    for digest in &corpus.digests {
+        let text = std::fs::read_to_string(dir.join(&digest.file)).unwrap();
+        assert_eq!(breach(&text, digest), None, "{}", digest.file);
+        assert!(digest.date.is_some() && !digest.speeches.is_empty(), "{}", digest.file);
+    }
+}
+
+/// Text built from the pieces this genre is made of, so that generated files hit the parser's
+/// decisions (titles, speakers, headings, markup, trailers, front matter) rather than only noise.
+fn genre_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("一、".to_string()),
+        Just("（二）".to_string()),
+        Just("3.".to_string()),
+        Just("第一，".to_string()),
+        Just("二是".to_string()),
+        Just("编者按".to_string()),
+        Just("——2024年3月5日在会议上".to_string()),
+        Just("国务院总理　李强".to_string()),
+        Just("中共合肥市委".to_string()),
+        Just("[ 编辑:郝倩淑 ]".to_string()),
+        Just("来源：".to_string()),
+        Just("+++".to_string()),
+        Just("title = \"x\"".to_string()),
+        Just("# ".to_string()),
+        Just("## ".to_string()),
+        Just("### ".to_string()),
+        Just("###".to_string()),
+        Just("@ ".to_string()),
+        Just("> ".to_string()),
+        Just("\\".to_string()),
+        Just("\n".to_string()),
+        Just("\r\n".to_string()),
+        Just("。".to_string()),
+        Just("，".to_string()),
+        Just("　".to_string()),
+        "[一-龥]{1,12}",
+        any::<String>(),
+    ];
+    prop::collection::vec(piece, 0..60).prop_map(|pieces| pieces.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn parsing_any_text_never_panics_and_loses_no_line(text in genre_text()) {
+        let (digest, problems) = parse_bytes("p.txt", text.as_bytes());
+        match digest {
+            Some(digest) => prop_assert_eq!(breach(&text, &digest), None),
+            None => prop_assert!(problems.iter().any(|p| p.severity == digestbot::corpus::Severity::Error)),
+        }
+    }
+
+    #[test]
+    fn parsing_any_bytes_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..2000)) {
+        let (digest, problems) = parse_bytes("p.txt", &bytes);
+        prop_assert!(digest.is_some() || !problems.is_empty());
+    }
+}

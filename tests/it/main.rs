@@ -1,0 +1,7 @@
+//! The one integration test binary (one link instead of one per file).
+
+mod check_cli;
+mod corpus_bad_input;
+mod corpus_lossless;
+mod corpus_shapes;
+mod support;

@@ -1,0 +1,81 @@
+//! Shared helpers: fixture paths, parsing a file, and a readable outline to compare.
+
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+use digestbot::corpus::{self, Digest, Problem};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(relative: &str) -> PathBuf {
+    root().join("tests/fixtures").join(relative)
+}
+
+pub fn seed_dir() -> PathBuf {
+    root().join("corpus")
+}
+
+/// The bench corpus beside the checkout. Its absence fails the test in CI and skips it elsewhere,
+/// so a newcomer's clone without it still runs the rest.
+pub fn bench_corpus() -> Option<PathBuf> {
+    let dir = std::env::var("DIGESTBOT_BENCH_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root().join("../shared/bench-corpus"));
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(std::env::var_os("CI").is_none(), "bench corpus {} is missing in CI", dir.display());
+    eprintln!("skipped: no bench corpus at {}", dir.display());
+    None
+}
+
+pub fn parse_bytes(name: &str, bytes: &[u8]) -> (Option<Digest>, Vec<Problem>) {
+    let parsed = corpus::parse(name, "t", bytes);
+    (parsed.digest, parsed.problems)
+}
+
+pub fn parse_path(path: &Path) -> (Option<Digest>, Vec<Problem>) {
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    parse_bytes(&name, &std::fs::read(path).unwrap())
+}
+
+/// The digest's structure, one line per element, for comparing with `.outline` fixtures.
+pub fn outline(digest: &Digest, problems: &[Problem]) -> String {
+    let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    let mut out = format!(
+        "digest 《{}》 date={} source={} editor={}\n",
+        digest.title,
+        or_dash(&digest.date),
+        or_dash(&digest.source),
+        or_dash(&digest.editor)
+    );
+    for s in &digest.speeches {
+        let occasion = s.occasion.as_ref().map(|o| format!(" ({})", o.display())).unwrap_or_default();
+        let _ = writeln!(out, "speech 《{}》 @ {}{occasion}", s.title, s.speaker_name().unwrap_or("-"));
+        for c in &s.sections {
+            let _ = writeln!(out, "  section {} : {}", c.heading.as_deref().unwrap_or("-"), c.passages.len());
+        }
+    }
+    for p in problems {
+        let severity = format!("{:?}", p.severity).to_lowercase();
+        let _ = writeln!(out, "{severity} {}: {}", p.line, p.message);
+    }
+    out
+}
+
+/// Asserts equality of two multi-line texts, showing the first differing line.
+pub fn assert_same_text(actual: &str, expected: &str, what: &str) {
+    if actual == expected {
+        return;
+    }
+    let (a, e): (Vec<_>, Vec<_>) = (actual.lines().collect(), expected.lines().collect());
+    let at = a.iter().zip(&e).position(|(x, y)| x != y).unwrap_or(a.len().min(e.len()));
+    panic!(
+        "{what} differs at line {}:\n  expected: {}\n  actual:   {}\n--- whole actual ---\n{actual}",
+        at + 1,
+        e.get(at).unwrap_or(&"<end>"),
+        a.get(at).unwrap_or(&"<end>"),
+    );
+}
