@@ -95,3 +95,41 @@ fn a_bad_config_is_a_clear_error_naming_the_key() {
     assert_eq!(code, 2);
     assert!(err.contains("/nonexistent.toml"), "{err}");
 }
+
+#[test]
+fn search_lists_every_seed_passage_with_the_words_highlighted_and_its_source() {
+    let (code, out, err) = digestbot(&["search", "人大代表"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("共 7 段"), "{out}");
+    assert!(out.matches("**人大代表**").count() >= 7, "{out}");
+    assert!(out.contains("《坚持“四个强化”人大大有作为》 · 中共合肥市委 · 三、强化一线定位"), "{out}");
+    assert_eq!(out.matches("anhui-renda-huiyi_p").count(), 7);
+}
+
+#[test]
+fn search_json_has_the_documented_shape_and_limit_cuts_hits_not_total() {
+    let (code, out, _) = digestbot(&["search", "人大", "--limit", "3", "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["query"], "人大");
+    assert!(v["total"].as_u64().unwrap() > 3);
+    let hits = v["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 3);
+    for key in ["passage_id", "digest", "speech", "speaker", "section", "text", "snippet"] {
+        assert!(hits[0].get(key).is_some(), "hit lacks {key}");
+    }
+    assert!(hits[0]["text"].as_str().unwrap().contains("人大"));
+}
+
+#[test]
+fn search_answers_bad_queries_with_a_message_not_a_trace() {
+    let (code, out, err) = digestbot(&["search", "。。。"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty() && err.contains("标点") && !err.contains("panicked"), "{err}");
+    let (code, out, _) = digestbot(&["search", "--json", "😀"]);
+    assert_eq!(code, 2);
+    assert!(serde_json::from_str::<serde_json::Value>(&out).unwrap()["error"].is_string());
+    let (code, out, _) = digestbot(&["search", "不存在的词语组合"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("没有找到"), "{out}");
+}

@@ -4,4 +4,5 @@ mod check_cli;
 mod corpus_bad_input;
 mod corpus_lossless;
 mod corpus_shapes;
+mod search;
 mod support;

@@ -79,3 +79,26 @@ pub fn assert_same_text(actual: &str, expected: &str, what: &str) {
         a.get(at).unwrap_or(&"<end>"),
     );
 }
+
+use std::sync::{Arc, OnceLock};
+
+use digestbot::library::Library;
+use digestbot::search::Analyzer;
+
+/// One analyzer per test process: jieba's dictionary takes a third of a second to load.
+pub fn analyzer() -> Arc<Analyzer> {
+    static ANALYZER: OnceLock<Arc<Analyzer>> = OnceLock::new();
+    ANALYZER.get_or_init(|| Arc::new(Analyzer::new())).clone()
+}
+
+/// The shipped corpus, indexed once per test process.
+pub fn seed_library() -> &'static Library {
+    static LIBRARY: OnceLock<Library> = OnceLock::new();
+    LIBRARY.get_or_init(|| Library::load(&seed_dir(), analyzer()).unwrap())
+}
+
+/// The bench corpus, indexed once per test process (None where it is absent, outside CI).
+pub fn bench_library() -> Option<&'static Library> {
+    static LIBRARY: OnceLock<Option<Library>> = OnceLock::new();
+    LIBRARY.get_or_init(|| bench_corpus().map(|dir| Library::load(&dir, analyzer()).unwrap())).as_ref()
+}

@@ -1,0 +1,117 @@
+//! `digestbot search`: hits as text for people or JSON for tools.
+
+use serde::Serialize;
+
+use crate::library::Library;
+use crate::messages;
+use crate::search::{Hit, Results, Snippet};
+
+/// How a terminal shows highlighted text.
+#[derive(Debug, Clone, Copy)]
+pub enum Emphasis {
+    /// ANSI bold, for a terminal.
+    Bold,
+    /// `**…**`, for pipes and files.
+    Stars,
+}
+
+pub fn emphasize(snippet: &Snippet, emphasis: Emphasis) -> String {
+    let (open, close) = match emphasis {
+        Emphasis::Bold => ("\x1b[1m", "\x1b[0m"),
+        Emphasis::Stars => ("**", "**"),
+    };
+    let mut out = String::with_capacity(snippet.text.len() + 16);
+    let mut at = 0;
+    for &(s, e) in &snippet.highlights {
+        out.push_str(&snippet.text[at..s]);
+        out.push_str(open);
+        out.push_str(&snippet.text[s..e]);
+        out.push_str(close);
+        at = e;
+    }
+    out.push_str(&snippet.text[at..]);
+    out
+}
+
+/// `《speech》 · speaker · section · digest, date`
+pub fn source_line(library: &Library, hit: &Hit) -> String {
+    let Some((d, s, c, _)) = hit.loc.resolve(&library.corpus) else { return String::new() };
+    let mut parts = vec![format!("《{}》", s.title), s.speaker_name().unwrap_or(messages::NO_SPEAKER).to_string()];
+    parts.extend(c.heading.clone());
+    parts.push(match &d.date {
+        Some(date) => format!("{}，{date}", d.title),
+        None => d.title.clone(),
+    });
+    parts.join(" · ")
+}
+
+pub fn render_text(library: &Library, query: &str, results: &Results, emphasis: Emphasis) -> String {
+    use std::fmt::Write;
+    if results.total == 0 {
+        return messages::no_results(query);
+    }
+    let mut out = messages::total(results.total);
+    for (n, hit) in results.hits.iter().enumerate() {
+        let id = hit.loc.resolve(&library.corpus).map_or("", |(_, _, _, p)| p.id.as_str());
+        let _ = write!(
+            out,
+            "\n\n{}. {}\n   {}\n   {id}",
+            n + 1,
+            emphasize(&hit.snippet, emphasis),
+            source_line(library, hit)
+        );
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonResults<'a> {
+    query: &'a str,
+    total: usize,
+    hits: Vec<JsonHit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonHit<'a> {
+    passage_id: &'a str,
+    digest: &'a str,
+    date: Option<&'a str>,
+    speech: &'a str,
+    speaker: Option<&'a str>,
+    section: Option<&'a str>,
+    text: &'a str,
+    snippet: &'a str,
+    /// Byte ranges of `snippet` that match.
+    highlights: &'a [(usize, usize)],
+    score: f32,
+}
+
+/// `{"query","total","hits":[{"passage_id","digest","speech","speaker","section","text","snippet"}]}`
+pub fn render_json(library: &Library, query: &str, results: &Results) -> String {
+    let hits = results
+        .hits
+        .iter()
+        .filter_map(|hit| {
+            let (d, s, c, p) = hit.loc.resolve(&library.corpus)?;
+            Some(JsonHit {
+                passage_id: &p.id,
+                digest: &d.title,
+                date: d.date.as_deref(),
+                speech: &s.title,
+                speaker: s.speaker_name(),
+                section: c.heading.as_deref(),
+                text: p.text(),
+                snippet: &hit.snippet.text,
+                highlights: &hit.snippet.highlights,
+                score: hit.score,
+            })
+        })
+        .collect();
+    let json = JsonResults { query, total: results.total, hits };
+    serde_json::to_string(&json).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+/// A query that cannot be searched, as JSON: `{"query","error"}`.
+pub fn render_json_error(query: &str, message: &str) -> String {
+    serde_json::json!({ "query": query, "error": message }).to_string()
+}
