@@ -137,15 +137,16 @@ impl From<tantivy::TantivyError> for IndexError {
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text = |tokenizer: &str, record: IndexRecordOption| {
-        TextOptions::default()
-            .set_indexing_options(TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(record))
+    let text = |tokenizer: &str, record: IndexRecordOption, scored: bool| {
+        let indexing = TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(record);
+        TextOptions::default().set_indexing_options(indexing.set_fieldnorms(scored))
     };
     let fields = Fields {
-        bigrams: b.add_text_field("bigrams", text(BIGRAMS, IndexRecordOption::WithFreqsAndPositions)),
-        // Single characters only need to be found; their ranking comes from the words field.
-        unigrams: b.add_text_field("unigrams", text(UNIGRAMS, IndexRecordOption::Basic)),
-        words: b.add_text_field("words", text(WORDS, IndexRecordOption::WithFreqs)),
+        // BM25 ranks by bigrams; single characters only need to be found, and whole words only to
+        // be present (they score a constant), so those fields keep neither frequencies nor norms.
+        bigrams: b.add_text_field("bigrams", text(BIGRAMS, IndexRecordOption::WithFreqsAndPositions, true)),
+        unigrams: b.add_text_field("unigrams", text(UNIGRAMS, IndexRecordOption::Basic, false)),
+        words: b.add_text_field("words", text(WORDS, IndexRecordOption::Basic, false)),
         ord: b.add_u64_field("ord", NumericOptions::default().set_fast()),
     };
     (b.build(), fields)
@@ -250,7 +251,10 @@ impl SearchIndex {
         let f = self.fields;
         let chars: Vec<(usize, char)> = term.char_indices().collect();
         let field = if chars.len() == 1 { f.unigrams } else { f.bigrams };
-        if chars.len() <= 2 {
+        if chars.len() == 1 {
+            return Box::new(TermQuery::new(Term::from_field_text(field, term), IndexRecordOption::Basic));
+        }
+        if chars.len() == 2 {
             return Box::new(TermQuery::new(Term::from_field_text(field, term), IndexRecordOption::WithFreqs));
         }
         let grams = chars
@@ -303,7 +307,7 @@ impl SearchIndex {
                 // A constant, not a boosted BM25: BM25 of a word in a very long passage can fall low
                 // enough to sink under a mere substring match. Within a tier, the substring BM25 ranks.
                 let all = words.into_iter().map(|w| -> (Occur, Box<dyn tantivy::query::Query>) {
-                    (Occur::Must, Box::new(TermQuery::new(w, IndexRecordOption::WithFreqs)))
+                    (Occur::Must, Box::new(TermQuery::new(w, IndexRecordOption::Basic)))
                 });
                 let whole = BooleanQuery::new(all.collect());
                 clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(whole), WHOLE_WORD))));
