@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::app::App;
 use crate::cmd::{check, search};
 use crate::config::Config;
 use crate::library::{Library, SearchError};
@@ -13,7 +14,6 @@ use crate::{corpus, messages};
 
 #[derive(Debug, Parser)]
 #[command(name = "digestbot", version, about = "A Telegram bot that serves excerpts of Chinese speech digests")]
-#[command(arg_required_else_help = true)]
 pub struct Cli {
     /// Config file (default: config/digestbot.toml when it exists)
     #[arg(long, global = true, value_name = "PATH")]
@@ -24,6 +24,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the Telegram bot (the default): long polling with TELOXIDE_TOKEN (and TELOXIDE_API_URL
+    /// for a self-hosted Bot API server)
+    Serve,
+    /// Chat with the bot in this terminal, no token needed; buttons become numbers to type
+    Chat,
     /// Parse the corpus and print its outline and problems; exits 1 when there is an error
     Check {
         /// Corpus directory (default: `corpus_dir` from the config)
@@ -59,8 +64,10 @@ pub fn run(cli: Cli) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match cli.command {
-        Some(Command::Check { dir, json }) => {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config),
+        Command::Chat => chat(config),
+        Command::Check { dir, json } => {
             let dir = dir.unwrap_or(config.corpus_dir);
             tracing::debug!(dir = %dir.display(), "checking corpus");
             let corpus = corpus::load_dir(&dir);
@@ -68,12 +75,83 @@ pub fn run(cli: Cli) -> ExitCode {
             println!("{}", out.trim_end());
             if corpus.has_errors() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
         }
-        Some(Command::Search { query, corpus, limit, json }) => {
+        Command::Search { query, corpus, limit, json } => {
             let query = query.join(" ");
             let dir = corpus.unwrap_or(config.corpus_dir);
             run_search(&dir, &query, limit as usize, json)
         }
-        None => ExitCode::SUCCESS,
+    }
+}
+
+/// Loads the configured corpus into an app, logging the corpus problems.
+fn build_app(config: Config) -> Option<App> {
+    let started = std::time::Instant::now();
+    let analyzer = std::sync::Arc::new(Analyzer::new());
+    let library = match Library::load(&config.corpus_dir, analyzer.clone()) {
+        Ok(library) => library,
+        Err(e) => {
+            tracing::error!("{e}");
+            return None;
+        }
+    };
+    for problem in &library.corpus.problems {
+        tracing::warn!("{problem}");
+    }
+    tracing::info!(
+        digests = library.corpus.digests.len(),
+        passages = library.index.len(),
+        "corpus {} loaded in {:.2} s",
+        config.corpus_dir.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Some(App::new(config, library, analyzer))
+}
+
+fn serve(config: Config) -> ExitCode {
+    let token = std::env::var("TELOXIDE_TOKEN").unwrap_or_default();
+    if token.trim().is_empty() {
+        eprintln!(
+            "digestbot: TELOXIDE_TOKEN is not set. Get a token from @BotFather and run\n  \
+             TELOXIDE_TOKEN=123:abc digestbot serve\nor try the bot without Telegram: digestbot chat"
+        );
+        return ExitCode::from(2);
+    }
+    let mut bot = teloxide::Bot::new(token.trim());
+    if let Ok(url) = std::env::var("TELOXIDE_API_URL") {
+        match url.parse() {
+            Ok(url) => bot = bot.set_api_url(url),
+            Err(e) => {
+                eprintln!("digestbot: TELOXIDE_API_URL {url:?} is not a URL: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let Some(app) = build_app(config) else { return ExitCode::FAILURE };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("digestbot: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(crate::telegram::run(bot, std::sync::Arc::new(app), true));
+    ExitCode::SUCCESS
+}
+
+fn chat(config: Config) -> ExitCode {
+    use std::io::IsTerminal;
+    let Some(app) = build_app(config) else { return ExitCode::FAILURE };
+    let interactive = std::io::stdin().is_terminal();
+    let emphasis = if std::io::stdout().is_terminal() { search::Emphasis::Bold } else { search::Emphasis::Stars };
+    if interactive {
+        println!("{}", messages::CHAT_INTRO);
+    }
+    match crate::chat::run(&app, std::io::stdin().lock(), std::io::stdout().lock(), emphasis, interactive) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("digestbot: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -119,8 +197,28 @@ fn run_search(dir: &std::path::Path, query: &str, limit: usize, json: bool) -> E
 }
 
 /// Logs go to stderr, filtered by `RUST_LOG` (default `info`), so stdout stays the command's output.
+/// The bot token is cut out of every line: library errors can carry request URLs, which carry it.
 pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let token = std::env::var("TELOXIDE_TOKEN").unwrap_or_default().trim().to_string();
+    let writer = move || Redacting { token: token.clone() };
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).try_init();
+}
+
+/// Stderr with the token replaced (the formatter writes each event in one call).
+struct Redacting {
+    token: String,
+}
+
+impl std::io::Write for Redacting {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        std::io::stderr().write_all(crate::telegram::redact(&text, &self.token).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
 }

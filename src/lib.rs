@@ -1,5 +1,7 @@
 //! digestbot: search and read Chinese speech digests, in Telegram or a terminal.
 
+pub mod app;
+pub mod chat;
 pub mod cli;
 pub mod cmd;
 pub mod config;
@@ -7,3 +9,4 @@ pub mod corpus;
 pub mod library;
 pub mod messages;
 pub mod search;
+pub mod telegram;

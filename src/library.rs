@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::corpus::{self, Corpus};
-use crate::search::{Analyzer, IndexError, QueryError, Results, SearchIndex, parse_query};
+use crate::search::{Analyzer, IndexError, Loc, QueryError, Results, SearchIndex, parse_query};
 
 #[derive(Debug)]
 pub struct Library {
@@ -48,5 +48,74 @@ impl Library {
         let query = parse_query(&self.index.analyzer().normalizer, raw).map_err(SearchError::Query)?;
         let results = self.index.search_with_snippets(&self.corpus, &query, offset, limit)?;
         Ok((query, results))
+    }
+}
+
+/// Something an id names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Digest(usize),
+    Speech(usize, usize),
+    Section(usize, usize, usize),
+    Passage(Loc),
+}
+
+impl Library {
+    /// Finds what an id names: `digest`, `digest_s12`, `digest_c14`, `digest_p15`. Ids are parsed,
+    /// not looked up in a table: a digest has a few hundred elements at most.
+    pub fn find(&self, id: &str) -> Option<Target> {
+        let digests = &self.corpus.digests;
+        if let Some(d) = digests.iter().position(|d| d.id == id) {
+            return Some(Target::Digest(d));
+        }
+        let (digest_id, rest) = id.rsplit_once('_')?;
+        let d = digests.iter().position(|d| d.id == digest_id)?;
+        let digest = &digests[d];
+        for (s, speech) in digest.speeches.iter().enumerate() {
+            if speech.id == id {
+                return Some(Target::Speech(d, s));
+            }
+            for (c, section) in speech.sections.iter().enumerate() {
+                if rest.starts_with('c') && section.id == id {
+                    return Some(Target::Section(d, s, c));
+                }
+                if let Some(p) = section.passages.iter().position(|p| p.id == id) {
+                    let loc = Loc { digest: d as u32, speech: s as u32, section: c as u32, passage: p as u32 };
+                    return Some(Target::Passage(loc));
+                }
+            }
+        }
+        None
+    }
+
+    /// Every passage in corpus order.
+    pub fn locs(&self) -> impl Iterator<Item = Loc> + '_ {
+        self.corpus.digests.iter().enumerate().flat_map(|(d, digest)| {
+            digest.speeches.iter().enumerate().flat_map(move |(s, speech)| {
+                speech.sections.iter().enumerate().flat_map(move |(c, section)| {
+                    (0..section.passages.len()).map(move |p| Loc {
+                        digest: d as u32,
+                        speech: s as u32,
+                        section: c as u32,
+                        passage: p as u32,
+                    })
+                })
+            })
+        })
+    }
+
+    /// The passage before and after `loc` within its digest.
+    pub fn neighbors(&self, loc: Loc) -> (Option<Loc>, Option<Loc>) {
+        let digest = &self.corpus.digests[loc.digest as usize];
+        let mut all = Vec::new();
+        for (s, speech) in digest.speeches.iter().enumerate() {
+            for (c, section) in speech.sections.iter().enumerate() {
+                for p in 0..section.passages.len() {
+                    all.push(Loc { digest: loc.digest, speech: s as u32, section: c as u32, passage: p as u32 });
+                }
+            }
+        }
+        let Some(at) = all.iter().position(|l| *l == loc) else { return (None, None) };
+        (at.checked_sub(1).map(|i| all[i]), all.get(at + 1).copied())
     }
 }

@@ -20,3 +20,98 @@ pub fn total(n: usize) -> String {
 
 pub const SEARCH_FAILED: &str = "搜索出错了，请稍后再试。";
 pub const NO_SPEAKER: &str = "（无发言人）";
+
+// The bot's replies. Everything a person reads in Telegram or the terminal is here.
+
+pub fn welcome(digests: usize, speeches: usize, passages: usize) -> String {
+    format!(
+        "欢迎！这里收录了 {digests} 份摘登、{speeches} 篇发言、{passages} 段文字，可以搜索、按发言人浏览、逐段阅读。\n\n\
+         试试：\n/search 人大代表 — 搜索包含这个词的每一段\n/speaker 合肥 — 按发言人找发言\n/toc — 目录\n/random — 随机一段\n\n\
+         私聊时直接发送文字就是搜索。/help 查看全部用法。"
+    )
+}
+
+pub const HELP: &str = "用法\n\n\
+/search 词 （或 /s 词）— 找出包含这个词的每一段，最相关的在前。\n\
+  多个词用空格分开：/search 人大 监督（每个词都要出现）\n\
+  只看某位发言人：/search @合肥 预算\n\
+  繁体、全角都可以：人民代表大會、２０２４年\n\
+/speaker — 全部发言人；/speaker 合肥 — 找发言人或发言标题\n\
+/read 编号 — 阅读一段、一节或一篇发言（编号见每条结果末尾）\n\
+/toc — 目录：摘登 → 发言 → 小节\n\
+/random — 随机一段\n\n\
+私聊时直接发送文字就是搜索。在任何聊天里输入 @机器人名 关键词，可以把段落分享出去。";
+
+pub const SEARCH_USAGE: &str = "请在 /search 后面写上要找的词，例如：/search 人大代表";
+pub const READ_USAGE: &str = "请在 /read 后面写上编号，例如搜索结果末尾的编号。也可以用 /toc 浏览目录。";
+
+pub fn search_header(query: &str, total: usize, page: usize, pages: usize) -> String {
+    if pages > 1 {
+        format!("🔎「{query}」共 {total} 段 · 第 {page}/{pages} 页")
+    } else {
+        format!("🔎「{query}」共 {total} 段")
+    }
+}
+
+pub const OPEN_PASSAGE: &str = "阅读全文 ›";
+pub const PREVIOUS: &str = "◀ 上一页";
+pub const NEXT: &str = "下一页 ▶";
+pub const PREVIOUS_PASSAGE: &str = "◀ 上一段";
+pub const NEXT_PASSAGE: &str = "下一段 ▶";
+pub const WHOLE_SECTION: &str = "全节";
+pub const SPEECH_OUTLINE: &str = "发言目录";
+pub const PREVIOUS_SECTION: &str = "◀ 上一节";
+pub const NEXT_SECTION: &str = "下一节 ▶";
+pub const INTRO: &str = "引言";
+pub const UNTITLED_SECTION: &str = "（续）";
+pub const TOC: &str = "目录";
+
+pub const NOT_YOUR_SEARCH: &str = "这是别人的搜索结果，请自己搜索一次再翻页。";
+pub const EXPIRED: &str = "这个按钮已过期，请重新搜索或用 /toc 浏览。";
+pub const THROTTLED: &str = "操作太频繁了，请稍等几秒再试。";
+pub const NOT_TEXT: &str = "请发送文字进行搜索，例如：人大代表。/help 查看用法。";
+
+pub fn unknown_command(name: &str) -> String {
+    format!("没有 /{name} 这个命令。/help 查看全部用法。")
+}
+
+pub fn not_found_id(id: &str) -> String {
+    format!("找不到编号「{id}」。它可能来自更新前的目录；请重新搜索，或用 /toc 浏览。")
+}
+
+pub fn speakers_header(total: usize, page: usize, pages: usize) -> String {
+    if pages > 1 {
+        format!("发言人（共 {total} 篇发言）· 第 {page}/{pages} 页")
+    } else {
+        format!("发言人（共 {total} 篇发言）")
+    }
+}
+
+pub fn speaker_choices(query: &str, n: usize) -> String {
+    format!("「{query}」对应 {n} 篇发言，请选择：")
+}
+
+pub fn no_speaker(query: &str) -> String {
+    format!("没有找到发言人或标题包含「{query}」的发言。全部发言人如下：")
+}
+
+pub fn toc_header(total: usize, page: usize, pages: usize) -> String {
+    if pages > 1 {
+        format!("目录（共 {total} 份摘登）· 第 {page}/{pages} 页")
+    } else {
+        format!("目录（共 {total} 份摘登）")
+    }
+}
+
+pub fn speech_count(n: usize) -> String {
+    format!("共 {n} 篇发言")
+}
+
+pub fn section_count(n: usize) -> String {
+    format!("共 {n} 节，点按钮阅读：")
+}
+
+pub const EMPTY_CORPUS: &str = "目前还没有收录任何摘登。";
+
+pub const CHAT_INTRO: &str = "digestbot 终端版：像在 Telegram 里一样输入，例如 /search 人大代表 或直接输入词语；\
+按钮显示为 [1] [2]…，输入数字即可点按。/help 查看用法，/quit 退出。";

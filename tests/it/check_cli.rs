@@ -133,3 +133,35 @@ fn search_answers_bad_queries_with_a_message_not_a_trace() {
     assert_eq!(code, 0);
     assert!(out.contains("没有找到"), "{out}");
 }
+
+#[test]
+fn chat_answers_commands_from_stdin_and_buttons_are_numbers_to_type() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_digestbot"))
+        .arg("chat")
+        .current_dir(root())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all("/search 人大代表\n1\n/speaker 合肥\n2\n/frob\n".as_bytes()).unwrap();
+    let out = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    assert!(out.contains("共 7 段 · 第 1/2 页") && out.contains("[1] 下一页 ▶"), "{out}");
+    assert!(out.contains("第 2/2 页") && out.contains("[1] ◀ 上一页"), "typing 1 pressed the button: {out}");
+    assert!(out.contains("**人大代表**") && out.contains("（/read anhui-renda-huiyi_p"), "{out}");
+    assert!(out.contains("[2] 一、强化制度自信"), "{out}");
+    assert!(out.contains("习近平总书记强调,“坚持和完善人民代表大会制度"), "typing 2 opened section 一: {out}");
+    assert!(out.contains("没有 /frob 这个命令"), "{out}");
+}
+
+#[test]
+fn serve_without_a_token_points_to_chat() {
+    let out = Command::new(env!("CARGO_BIN_EXE_digestbot"))
+        .current_dir(root())
+        .env_remove("TELOXIDE_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("digestbot chat"));
+}

@@ -1,8 +1,10 @@
 //! The one integration test binary (one link instead of one per file).
 
+mod bot;
 mod check_cli;
 mod corpus_bad_input;
 mod corpus_lossless;
 mod corpus_shapes;
+mod fake_api;
 mod search;
 mod support;

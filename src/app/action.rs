@@ -1,0 +1,108 @@
+//! Button actions, and their encoding as Telegram callback data (at most 64 bytes).
+
+/// What pressing a button does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// A page of search results; only `owner` may turn it.
+    Page { owner: i64, page: u32, query: QueryRef },
+    /// Open a digest, speech, section or passage by id (ids are at most 32 characters).
+    Open(String),
+    /// A whole section, the one the passage `id` is in.
+    Section(String),
+    /// A page of the speaker list.
+    Speakers(u32),
+    /// A page of the table of contents.
+    Toc(u32),
+}
+
+/// The query a result page is for: written into the button when it fits, else a number into the
+/// query cache (which a restart empties; such buttons then say so).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryRef {
+    Inline(String),
+    Cached(u32),
+}
+
+/// Telegram's limit on callback data.
+pub const MAX_CALLBACK_BYTES: usize = 64;
+
+impl Action {
+    /// The callback data for this action, or None when it cannot fit (a query too long to inline:
+    /// use [`QueryRef::Cached`]).
+    pub fn encode(&self) -> Option<String> {
+        let data = match self {
+            Action::Page { owner, page, query: QueryRef::Inline(q) } => format!("p{page}.{owner}.{q}"),
+            Action::Page { owner, page, query: QueryRef::Cached(k) } => format!("c{page}.{owner}.{k}"),
+            Action::Open(id) => format!("o{id}"),
+            Action::Section(id) => format!("s{id}"),
+            Action::Speakers(page) => format!("k{page}"),
+            Action::Toc(page) => format!("t{page}"),
+        };
+        (data.len() <= MAX_CALLBACK_BYTES).then_some(data)
+    }
+
+    /// Reads callback data; anything forged or from an older version is None.
+    pub fn decode(data: &str) -> Option<Action> {
+        let kind = data.chars().next()?;
+        let rest = &data[kind.len_utf8()..];
+        let safe_id = |id: &str| {
+            (!id.is_empty()
+                && id.len() <= 32
+                && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+            .then(|| id.to_string())
+        };
+        match kind {
+            'p' | 'c' => {
+                let mut parts = rest.splitn(3, '.');
+                let page = parts.next()?.parse().ok()?;
+                let owner = parts.next()?.parse().ok()?;
+                let last = parts.next()?;
+                let query = if kind == 'p' {
+                    if last.trim().is_empty() {
+                        return None;
+                    }
+                    QueryRef::Inline(last.to_string())
+                } else {
+                    QueryRef::Cached(last.parse().ok()?)
+                };
+                Some(Action::Page { owner, page, query })
+            }
+            'o' => safe_id(rest).map(Action::Open),
+            's' => safe_id(rest).map(Action::Section),
+            'k' => rest.parse().ok().map(Action::Speakers),
+            't' => rest.parse().ok().map(Action::Toc),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_survive_a_round_trip_within_64_bytes() {
+        let actions = [
+            Action::Page { owner: 1_234_567_890, page: 3, query: QueryRef::Inline("人大代表 预算".into()) },
+            Action::Page { owner: -100_123, page: 0, query: QueryRef::Cached(42) },
+            Action::Open("anhui-renda-huiyi_p47".into()),
+            Action::Section("xwlb-20220924_p1234567".into()),
+            Action::Speakers(2),
+            Action::Toc(0),
+        ];
+        for action in actions {
+            let data = action.encode().unwrap();
+            assert!(data.len() <= MAX_CALLBACK_BYTES);
+            assert_eq!(Action::decode(&data), Some(action));
+        }
+        let long = Action::Page { owner: 1, page: 0, query: QueryRef::Inline("人".repeat(30)) };
+        assert_eq!(long.encode(), None);
+    }
+
+    #[test]
+    fn forged_callback_data_decodes_to_nothing() {
+        for data in ["", "x", "p", "p1", "p1.2", "pa.b.c", "o", "o../etc", "o<b>", "k-1", "t9999999999999", "c1.2.x"] {
+            assert_eq!(Action::decode(data), None, "{data}");
+        }
+    }
+}

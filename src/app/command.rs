@@ -1,0 +1,85 @@
+//! Commands as people type them: `/search 预算`, `/s@digestbot 预算`, `/start <payload>`.
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// `/start`, or `/start <passage id>` from a deep link.
+    Start(Option<String>),
+    Help,
+    /// `/search` or `/s`.
+    Search(String),
+    Speaker(String),
+    Read(String),
+    Toc,
+    Random,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Parsed {
+    Command(Command),
+    /// A command this bot does not have.
+    Unknown(String),
+    /// `/cmd@otherbot`: not for us.
+    OtherBot,
+    /// Not a command at all.
+    Text,
+}
+
+/// The commands and their Chinese descriptions, for Telegram's menu and `/help`.
+pub const COMMANDS: &[(&str, &str)] = &[
+    ("search", "搜索段落，例如 /search 人大代表"),
+    ("speaker", "按发言人浏览，例如 /speaker 合肥"),
+    ("read", "按编号阅读段落、小节或发言"),
+    ("toc", "目录：摘登 → 发言 → 小节"),
+    ("random", "随机一段"),
+    ("help", "使用说明"),
+    ("start", "开始"),
+];
+
+/// Parses a message text. `me` is the bot's username, so `/cmd@me` is ours and `/cmd@other` not.
+pub fn parse(text: &str, me: &str) -> Parsed {
+    let Some(rest) = text.trim_start().strip_prefix('/') else { return Parsed::Text };
+    let (head, args) = match rest.find(char::is_whitespace) {
+        Some(i) => (&rest[..i], rest[i..].trim()),
+        None => (rest, ""),
+    };
+    let (name, target) = match head.split_once('@') {
+        Some((name, target)) => (name, Some(target)),
+        None => (head, None),
+    };
+    if target.is_some_and(|t| !t.eq_ignore_ascii_case(me)) {
+        return Parsed::OtherBot;
+    }
+    let args = args.to_string();
+    let command = match name.to_ascii_lowercase().as_str() {
+        "start" => Command::Start((!args.is_empty()).then_some(args)),
+        "help" => Command::Help,
+        "search" | "s" => Command::Search(args),
+        "speaker" => Command::Speaker(args),
+        "read" => Command::Read(args),
+        "toc" => Command::Toc,
+        "random" => Command::Random,
+        "" => return Parsed::Text,
+        _ => return Parsed::Unknown(name.to_string()),
+    };
+    Parsed::Command(command)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_parse_with_and_without_the_bot_name() {
+        let p = |t| parse(t, "digestbot");
+        assert_eq!(p("/search 人大代表"), Parsed::Command(Command::Search("人大代表".into())));
+        assert_eq!(p("/s@digestbot  预算  "), Parsed::Command(Command::Search("预算".into())));
+        assert_eq!(p("/S@DigestBot 预算"), Parsed::Command(Command::Search("预算".into())));
+        assert_eq!(p("/search@otherbot 预算"), Parsed::OtherBot);
+        assert_eq!(p("/start"), Parsed::Command(Command::Start(None)));
+        assert_eq!(p("/start abc_p12"), Parsed::Command(Command::Start(Some("abc_p12".into()))));
+        assert_eq!(p("/frobnicate"), Parsed::Unknown("frobnicate".into()));
+        assert_eq!(p("人大代表"), Parsed::Text);
+        assert_eq!(p("/"), Parsed::Text);
+        assert_eq!(p("/search"), Parsed::Command(Command::Search(String::new())));
+    }
+}

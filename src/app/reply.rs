@@ -1,0 +1,103 @@
+//! The neutral reply: what to say, with emphasis and links, and which buttons to offer. Each edge
+//! renders it its own way (Telegram HTML and keyboards; plain text and numbered choices).
+
+use super::action::Action;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    Bold,
+    Italic,
+    /// A link that opens a passage, section or speech: a deep link in Telegram, `/read id` in a
+    /// terminal.
+    Open(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub text: String,
+    pub style: Style,
+}
+
+/// Styled text, built span by span.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rich(pub Vec<Span>);
+
+impl Rich {
+    pub fn new() -> Rich {
+        Rich(Vec::new())
+    }
+
+    pub fn push(&mut self, text: impl Into<String>, style: Style) -> &mut Rich {
+        let text = text.into();
+        if !text.is_empty() {
+            self.0.push(Span { text, style });
+        }
+        self
+    }
+
+    pub fn plain(&mut self, text: impl Into<String>) -> &mut Rich {
+        self.push(text, Style::Plain)
+    }
+
+    pub fn bold(&mut self, text: impl Into<String>) -> &mut Rich {
+        self.push(text, Style::Bold)
+    }
+
+    pub fn italic(&mut self, text: impl Into<String>) -> &mut Rich {
+        self.push(text, Style::Italic)
+    }
+
+    /// The text without styles.
+    pub fn to_plain(&self) -> String {
+        self.0.iter().map(|s| s.text.as_str()).collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Button {
+    pub label: String,
+    pub action: Action,
+}
+
+/// One message.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Message {
+    pub text: Rich,
+    /// Rows of buttons.
+    pub buttons: Vec<Vec<Button>>,
+}
+
+/// What the bot does in answer to one input.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Response {
+    /// New messages, in order (a long section takes several).
+    pub messages: Vec<Message>,
+    /// Replaces the message a button was pressed on (paging, navigating).
+    pub edit: Option<Message>,
+    /// A short notice for whoever pressed a button (Telegram's callback answer).
+    pub notice: Option<String>,
+}
+
+impl Response {
+    pub fn message(message: Message) -> Response {
+        Response { messages: vec![message], ..Response::default() }
+    }
+
+    pub fn text(text: Rich) -> Response {
+        Response::message(Message { text, buttons: Vec::new() })
+    }
+
+    pub fn notice(text: impl Into<String>) -> Response {
+        Response { notice: Some(text.into()), ..Response::default() }
+    }
+
+    /// Nothing at all: silence is the right answer to some input.
+    pub fn silence() -> Response {
+        Response::default()
+    }
+
+    pub fn is_silent(&self) -> bool {
+        self.messages.is_empty() && self.edit.is_none() && self.notice.is_none()
+    }
+}

@@ -1,0 +1,105 @@
+//! `digestbot chat`: the bot in a terminal, over the same core as Telegram. Type what you would
+//! send the bot (`/search 预算`, or plain text); buttons are listed as numbers you can type.
+
+use std::io::{BufRead, Write};
+
+use crate::app::reply::{Button, Message, Response, Rich, Style};
+use crate::app::{App, Caller};
+use crate::cmd::search::Emphasis;
+
+/// The terminal user, chatting privately.
+const CALLER: Caller = Caller { user: 1, chat: 1, private: true };
+/// The bot's name in `/cmd@name`.
+const ME: &str = "digestbot";
+
+/// Plain text for a terminal: emphasis as `emphasis` says, links as the command that opens them.
+pub fn render(text: &Rich, emphasis: Emphasis) -> String {
+    let (open, close) = match emphasis {
+        Emphasis::Bold => ("\x1b[1m", "\x1b[0m"),
+        Emphasis::Stars => ("**", "**"),
+    };
+    let mut out = String::new();
+    for span in &text.0 {
+        match &span.style {
+            Style::Plain | Style::Italic => out.push_str(&span.text),
+            Style::Bold => out.push_str(&format!("{open}{}{close}", span.text)),
+            Style::Open(id) => out.push_str(&format!("{}（/read {id}）", span.text)),
+        }
+    }
+    out
+}
+
+fn print_message(
+    out: &mut impl Write,
+    message: &Message,
+    emphasis: Emphasis,
+    choices: &mut Vec<Button>,
+) -> std::io::Result<()> {
+    writeln!(out, "{}", render(&message.text, emphasis))?;
+    for row in &message.buttons {
+        let labels: Vec<String> = row
+            .iter()
+            .map(|b| {
+                choices.push(b.clone());
+                format!("[{}] {}", choices.len(), b.label)
+            })
+            .collect();
+        writeln!(out, "{}", labels.join("  "))?;
+    }
+    Ok(())
+}
+
+fn print_response(
+    out: &mut impl Write,
+    response: &Response,
+    emphasis: Emphasis,
+    choices: &mut Vec<Button>,
+) -> std::io::Result<()> {
+    choices.clear();
+    if let Some(notice) = response.notice.as_ref().filter(|n| !n.is_empty()) {
+        writeln!(out, "（{notice}）")?;
+    }
+    for message in response.edit.iter().chain(&response.messages) {
+        print_message(out, message, emphasis, choices)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Reads lines from `input` until it ends (or `/quit`), answering each on `out`. `prompt` shows
+/// `> ` before each line, for a person at a terminal.
+pub fn run(
+    app: &App,
+    input: impl BufRead,
+    mut out: impl Write,
+    emphasis: Emphasis,
+    prompt: bool,
+) -> std::io::Result<()> {
+    let mut choices: Vec<Button> = Vec::new();
+    let mut lines = input.lines();
+    loop {
+        if prompt {
+            write!(out, "> ")?;
+            out.flush()?;
+        }
+        let Some(line) = lines.next() else { break };
+        let line = line?;
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if matches!(line, "/quit" | "/exit") {
+            break;
+        }
+        let response = match line.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| choices.get(i)) {
+            Some(choice) => match choice.action.encode() {
+                Some(data) => app.handle_callback(CALLER, &data),
+                None => Response::silence(),
+            },
+            None => app.handle_text(CALLER, line, ME),
+        };
+        print_response(&mut out, &response, emphasis, &mut choices)?;
+        out.flush()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,196 @@
+//! A small fake Telegram Bot API server on 127.0.0.1: it serves `getMe` and `getUpdates` from a
+//! queue the test fills, and records every other call (`sendMessage`, `editMessageText`,
+//! `answerCallbackQuery`, `answerInlineQuery`, `setMyCommands`, …) for the test to check.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::routing::post;
+use serde_json::{Value, json};
+use tokio::sync::Notify;
+
+pub const BOT_USERNAME: &str = "digestbot";
+
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: String,
+    pub body: Value,
+}
+
+#[derive(Default)]
+struct Inner {
+    updates: std::sync::Mutex<VecDeque<Value>>,
+    new_update: Notify,
+    calls: std::sync::Mutex<Vec<Call>>,
+    new_call: Notify,
+    next_update: AtomicI64,
+    next_message: AtomicI64,
+    /// Answer this many `getMe` calls with an error first, as Telegram does when it is down.
+    failing_get_me: AtomicI64,
+}
+
+#[derive(Clone)]
+pub struct FakeApi {
+    pub url: String,
+    inner: Arc<Inner>,
+}
+
+async fn handle(State(inner): State<Arc<Inner>>, Path((_, method)): Path<(String, String)>, body: Bytes) -> String {
+    let method = method.to_ascii_lowercase();
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let ok = |result: Value| json!({ "ok": true, "result": result }).to_string();
+    match method.as_str() {
+        "getme" => {
+            if inner.failing_get_me.fetch_sub(1, Ordering::SeqCst) > 0 {
+                return json!({ "ok": false, "error_code": 502, "description": "Bad Gateway" }).to_string();
+            }
+            ok(json!({
+                "id": 4242, "is_bot": true, "first_name": "Digest", "username": BOT_USERNAME,
+                "can_join_groups": true, "can_read_all_group_messages": false, "supports_inline_queries": true,
+                "can_connect_to_business": false, "has_main_web_app": false
+            }))
+        }
+        "getwebhookinfo" => ok(json!({ "url": "", "has_custom_certificate": false, "pending_update_count": 0 })),
+        "getupdates" => {
+            let offset = body["offset"].as_i64().unwrap_or(0);
+            let wait = Duration::from_secs(body["timeout"].as_u64().unwrap_or(0).min(1));
+            let deadline = tokio::time::Instant::now() + wait;
+            loop {
+                let notified = inner.new_update.notified();
+                {
+                    let mut queue = inner.updates.lock().unwrap();
+                    queue.retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
+                    if !queue.is_empty() {
+                        return ok(Value::Array(queue.iter().cloned().collect()));
+                    }
+                }
+                if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                    return ok(json!([]));
+                }
+            }
+        }
+        _ => {
+            inner.calls.lock().unwrap().push(Call { method: method.clone(), body: body.clone() });
+            inner.new_call.notify_waiters();
+            match method.as_str() {
+                "sendmessage" | "editmessagetext" => {
+                    let id = match body["message_id"].as_i64() {
+                        Some(id) => id,
+                        None => inner.next_message.fetch_add(1, Ordering::SeqCst) + 1000,
+                    };
+                    let chat = body["chat_id"].as_i64().unwrap_or(0);
+                    let kind = if chat < 0 {
+                        json!({"type": "supergroup", "title": "群"})
+                    } else {
+                        json!({"type": "private", "first_name": "用户"})
+                    };
+                    let mut chat_json = json!({ "id": chat });
+                    chat_json.as_object_mut().unwrap().extend(kind.as_object().unwrap().clone());
+                    ok(json!({ "message_id": id, "date": 1_700_000_000, "chat": chat_json, "text": body["text"] }))
+                }
+                _ => ok(json!(true)),
+            }
+        }
+    }
+}
+
+impl FakeApi {
+    pub async fn start() -> FakeApi {
+        let inner = Arc::new(Inner::default());
+        let app = Router::new().route("/{bot}/{method}", post(handle)).with_state(inner.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        FakeApi { url, inner }
+    }
+
+    /// Makes the next `n` `getMe` calls fail.
+    pub fn fail_get_me(&self, n: i64) {
+        self.inner.failing_get_me.store(n, Ordering::SeqCst);
+    }
+
+    /// Queues an update (its `update_id` is assigned here).
+    pub fn push(&self, mut update: Value) {
+        let id = self.inner.next_update.fetch_add(1, Ordering::SeqCst) + 1;
+        update["update_id"] = json!(id);
+        self.inner.updates.lock().unwrap().push_back(update);
+        self.inner.new_update.notify_waiters();
+    }
+
+    pub fn calls(&self, method: &str) -> Vec<Call> {
+        let method = method.to_ascii_lowercase();
+        self.inner.calls.lock().unwrap().iter().filter(|c| c.method == method).cloned().collect()
+    }
+
+    /// Waits (up to 30 s: replies to one chat are throttled to one a second) until `pred` holds for the calls recorded so far, and returns them.
+    pub async fn wait_until(&self, what: &str, pred: impl Fn(&[Call]) -> bool) -> Vec<Call> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let notified = self.inner.new_call.notified();
+            {
+                let calls = self.inner.calls.lock().unwrap().clone();
+                if pred(&calls) {
+                    return calls;
+                }
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                let calls = self.inner.calls.lock().unwrap().clone();
+                let summary: Vec<String> = calls.iter().map(|c| format!("{} {}", c.method, c.body)).collect();
+                panic!("timed out waiting for {what}; calls so far:\n{}", summary.join("\n"));
+            }
+        }
+    }
+}
+
+pub fn user(id: i64) -> Value {
+    json!({ "id": id, "is_bot": false, "first_name": "用户", "language_code": "zh-hans" })
+}
+
+pub fn private_chat(id: i64) -> Value {
+    json!({ "id": id, "type": "private", "first_name": "用户" })
+}
+
+pub fn message(chat: Value, from: i64, text: &str) -> Value {
+    json!({ "message": { "message_id": 1, "date": 1_700_000_000, "chat": chat, "from": user(from), "text": text } })
+}
+
+/// A message in a forum topic of a supergroup.
+pub fn topic_message(group: i64, thread: i64, from: i64, text: &str) -> Value {
+    let chat = json!({ "id": group, "type": "supergroup", "title": "讨论组", "is_forum": true });
+    let mut update = message(chat, from, text);
+    update["message"]["message_thread_id"] = json!(thread);
+    update["message"]["is_topic_message"] = json!(true);
+    update
+}
+
+pub fn sticker(chat: i64, from: i64) -> Value {
+    json!({ "message": {
+        "message_id": 2, "date": 1_700_000_000, "chat": private_chat(chat), "from": user(from),
+        "sticker": { "file_id": "f", "file_unique_id": "u", "type": "regular", "width": 512, "height": 512,
+                     "is_animated": false, "is_video": false }
+    } })
+}
+
+pub fn edited(chat: i64, from: i64, text: &str) -> Value {
+    json!({ "edited_message": {
+        "message_id": 3, "date": 1_700_000_000, "edit_date": 1_700_000_100, "chat": private_chat(chat),
+        "from": user(from), "text": text
+    } })
+}
+
+/// A button press on message `message_id` in a private chat.
+pub fn callback(chat: i64, from: i64, message_id: i64, data: &str) -> Value {
+    json!({ "callback_query": {
+        "id": format!("cb{message_id}{from}{}", data.len()), "from": user(from), "chat_instance": "ci", "data": data,
+        "message": { "message_id": message_id, "date": 1_700_000_000, "chat": private_chat(chat), "text": "…" }
+    } })
+}
+
+pub fn inline_query(from: i64, query: &str, offset: &str) -> Value {
+    json!({ "inline_query": { "id": format!("iq{from}{offset}"), "from": user(from), "query": query, "offset": offset } })
+}
