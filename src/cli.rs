@@ -134,7 +134,8 @@ fn serve(config: Config) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(crate::telegram::run(bot, std::sync::Arc::new(app), true));
+    let options = crate::telegram::Options { ctrlc: true, ..Default::default() };
+    runtime.block_on(crate::telegram::run(bot, std::sync::Arc::new(app), options));
     ExitCode::SUCCESS
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use teloxide::adaptors::Throttle;
-use teloxide::adaptors::throttle::Limits;
+pub use teloxide::adaptors::throttle::Limits;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::{
@@ -45,11 +45,20 @@ pub fn handler() -> UpdateHandler<RequestError> {
         .branch(Update::filter_inline_query().endpoint(on_inline))
 }
 
-/// Serves updates by long polling until stopped (Ctrl-C when `ctrlc`). Telegram being unreachable
-/// at start or later is retried with backoff, never a panic.
-pub async fn run(bot: Bot, app: Arc<App>, ctrlc: bool) {
+/// How to run the bot.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Stop on Ctrl-C.
+    pub ctrlc: bool,
+    /// Outgoing rate limits; Telegram's own by default. Benchmarks lift them to measure the bot.
+    pub limits: Limits,
+}
+
+/// Serves updates by long polling until stopped. Telegram being unreachable at start or later is
+/// retried with backoff, never a panic.
+pub async fn run(bot: Bot, app: Arc<App>, options: Options) {
     let token = bot.token().to_string();
-    let bot: Tg = bot.throttle(Limits::default());
+    let bot: Tg = bot.throttle(options.limits);
     let error_token = token.clone();
     let mut builder = Dispatcher::builder(bot.clone(), handler())
         .dependencies(dptree::deps![app])
@@ -58,7 +67,7 @@ pub async fn run(bot: Bot, app: Arc<App>, ctrlc: bool) {
             let message = redact(&e.to_string(), &error_token);
             async move { tracing::warn!("handling an update failed: {message}") }
         }));
-    if ctrlc {
+    if options.ctrlc {
         builder = builder.enable_ctrlc_handler();
     }
     let mut dispatcher = builder.build();

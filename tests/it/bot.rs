@@ -26,7 +26,7 @@ async fn spawn_bot_with(before: impl FnOnce(&FakeApi)) -> FakeApi {
     let library = Library::load(&seed_dir(), analyzer()).unwrap();
     let app = Arc::new(App::new(Config::default(), library, analyzer()));
     let bot = Bot::new(TOKEN).set_api_url(api.url.parse().unwrap());
-    tokio::spawn(digestbot::telegram::run(bot, app, false));
+    tokio::spawn(digestbot::telegram::run(bot, app, Default::default()));
     api
 }
 
@@ -268,7 +268,7 @@ async fn inline_mode_answers_hits_as_articles_with_paging() {
     let first = &results[0];
     assert!(first["title"].as_str().unwrap().starts_with('《') && first["title"].as_str().unwrap().contains(" · "));
     assert!(first["description"].as_str().unwrap().contains("人大"));
-    assert_valid_html(&Call { method: "inline".into(), body: first.clone() });
+    assert_valid_html(&Call { method: "inline".into(), body: first.clone(), at: std::time::Instant::now() });
     let long = "人".repeat(1000);
     api.push(inline_query(802, &long, ""));
     api.wait_until("two inline answers", |c| c.iter().filter(|c| c.method == "answerinlinequery").count() == 2).await;
@@ -323,6 +323,19 @@ async fn telegram_being_down_at_start_is_retried_until_it_answers() {
     api.push(message(private_chat(1001), 1001, "/help"));
     let sent = messages_to(&api, 1001, 1).await;
     assert!(text(&sent[0]).contains("/search"));
+    assert!(api.first_get_updates().is_some());
+}
+
+#[tokio::test]
+async fn many_chats_at_once_are_all_answered() {
+    let api = spawn_bot().await;
+    api.push_all((0..40).map(|i| message(private_chat(1200 + i), 1200 + i, "/search 监督")));
+    let calls = api.wait_until("40 replies", |c| c.iter().filter(|c| c.method == "sendmessage").count() >= 40).await;
+    for i in 0..40 {
+        let sent = to_chat(&calls, "sendMessage", 1200 + i);
+        assert_eq!(sent.len(), 1, "chat {}", 1200 + i);
+        assert!(text(&sent[0]).contains("<b>监督</b>"));
+    }
 }
 
 #[tokio::test]
@@ -337,7 +350,11 @@ async fn a_long_section_is_split_into_messages_under_the_limit() {
     let library = Library::load(dir.path(), analyzer()).unwrap();
     let section = library.corpus.digests[0].speeches[0].sections[0].id.clone();
     let app = Arc::new(App::new(Config::default(), library, analyzer()));
-    tokio::spawn(digestbot::telegram::run(Bot::new(TOKEN).set_api_url(api.url.parse().unwrap()), app, false));
+    tokio::spawn(digestbot::telegram::run(
+        Bot::new(TOKEN).set_api_url(api.url.parse().unwrap()),
+        app,
+        Default::default(),
+    ));
     api.push(message(private_chat(1101), 1101, &format!("/read {section}")));
     let calls = api
         .wait_until("the last paragraph", |c| {

@@ -20,6 +20,9 @@ pub const BOT_USERNAME: &str = "digestbot";
 pub struct Call {
     pub method: String,
     pub body: Value,
+    /// When the call arrived (the updates benchmark times replies by it).
+    #[allow(dead_code)]
+    pub at: std::time::Instant,
 }
 
 #[derive(Default)]
@@ -32,6 +35,7 @@ struct Inner {
     next_message: AtomicI64,
     /// Answer this many `getMe` calls with an error first, as Telegram does when it is down.
     failing_get_me: AtomicI64,
+    first_get_updates: std::sync::OnceLock<std::time::Instant>,
 }
 
 #[derive(Clone)]
@@ -57,11 +61,15 @@ async fn handle(State(inner): State<Arc<Inner>>, Path((_, method)): Path<(String
         }
         "getwebhookinfo" => ok(json!({ "url": "", "has_custom_certificate": false, "pending_update_count": 0 })),
         "getupdates" => {
+            inner.first_get_updates.get_or_init(std::time::Instant::now);
             let offset = body["offset"].as_i64().unwrap_or(0);
             let wait = Duration::from_secs(body["timeout"].as_u64().unwrap_or(0).min(1));
             let deadline = tokio::time::Instant::now() + wait;
             loop {
+                // Registered before looking, so an update pushed in between is not missed.
                 let notified = inner.new_update.notified();
+                tokio::pin!(notified);
+                notified.as_mut().enable();
                 {
                     let mut queue = inner.updates.lock().unwrap();
                     queue.retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
@@ -75,7 +83,8 @@ async fn handle(State(inner): State<Arc<Inner>>, Path((_, method)): Path<(String
             }
         }
         _ => {
-            inner.calls.lock().unwrap().push(Call { method: method.clone(), body: body.clone() });
+            let at = std::time::Instant::now();
+            inner.calls.lock().unwrap().push(Call { method: method.clone(), body: body.clone(), at });
             inner.new_call.notify_waiters();
             match method.as_str() {
                 "sendmessage" | "editmessagetext" => {
@@ -109,6 +118,23 @@ impl FakeApi {
         FakeApi { url, inner }
     }
 
+    /// When the bot first asked for updates.
+    pub fn first_get_updates(&self) -> Option<std::time::Instant> {
+        self.inner.first_get_updates.get().copied()
+    }
+
+    /// Queues many updates at once.
+    pub fn push_all(&self, updates: impl IntoIterator<Item = Value>) {
+        let mut queue = self.inner.updates.lock().unwrap();
+        for mut update in updates {
+            let id = self.inner.next_update.fetch_add(1, Ordering::SeqCst) + 1;
+            update["update_id"] = json!(id);
+            queue.push_back(update);
+        }
+        drop(queue);
+        self.inner.new_update.notify_waiters();
+    }
+
     /// Makes the next `n` `getMe` calls fail.
     pub fn fail_get_me(&self, n: i64) {
         self.inner.failing_get_me.store(n, Ordering::SeqCst);
@@ -132,6 +158,8 @@ impl FakeApi {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
         loop {
             let notified = self.inner.new_call.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
             {
                 let calls = self.inner.calls.lock().unwrap().clone();
                 if pred(&calls) {

@@ -1,0 +1,114 @@
+//! `cargo bench --bench updates`: the real bot (release build, bench corpus loaded) fed `/search`
+//! updates through the fake Bot API server, as fast as it takes them.
+//!
+//! - throughput: a burst of updates from distinct chats, timed until every reply has arrived;
+//! - latency: updates at a steady rate, each timed from being queued to its `sendMessage`;
+//! - cold start: `digestbot serve` on the shipped corpus, from spawn to its first `getUpdates`.
+//!
+//! Telegram's rate limits are lifted here (they would cap any bot at 30 messages a second); the
+//! shipped binary keeps them. The last line is `updates_per_s=… p99_ms=… start_s=…`.
+
+#[allow(dead_code)]
+#[path = "../tests/it/fake_api.rs"]
+mod fake_api;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use digestbot::app::App;
+use digestbot::config::Config;
+use digestbot::library::Library;
+use digestbot::search::Analyzer;
+use digestbot::telegram::{Limits, Options};
+use fake_api::{FakeApi, message, private_chat};
+
+const BURST: i64 = 3000;
+const STEADY: i64 = 1000;
+const STEADY_RATE: u64 = 250;
+const QUERIES: &[&str] = &["人大代表", "长江 生态", "高质量发展", "李强", "税", "2024年", "湾区", "乡村振兴"];
+
+fn sent_to(api: &FakeApi, from: i64, to: i64) -> Vec<fake_api::Call> {
+    api.calls("sendMessage")
+        .into_iter()
+        .filter(|c| c.body["chat_id"].as_i64().is_some_and(|id| (from..to).contains(&id)))
+        .collect()
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = std::env::var("DIGESTBOT_BENCH_CORPUS").unwrap_or_else(|_| "../shared/bench-corpus/".into());
+    let analyzer = Arc::new(Analyzer::new());
+    let library = Library::load(std::path::Path::new(&dir), analyzer.clone()).expect("corpus indexes");
+    println!("corpus: {} passages", library.index.len());
+    let app = Arc::new(App::new(Config::default(), library, analyzer));
+    let api = FakeApi::start().await;
+    let bot = teloxide::Bot::new("1:BENCH").set_api_url(api.url.parse().unwrap());
+    let lifted = Limits {
+        messages_per_sec_chat: 1_000_000,
+        messages_per_min_chat: 1_000_000,
+        messages_per_min_channel_or_supergroup: 1_000_000,
+        messages_per_sec_overall: 1_000_000,
+    };
+    tokio::spawn(digestbot::telegram::run(bot, app, Options { ctrlc: false, limits: lifted }));
+    while api.first_get_updates().is_none() {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+
+    // Throughput: a burst from distinct chats (one chat's updates are handled in order).
+    let start = Instant::now();
+    api.push_all((0..BURST).map(|i| {
+        let chat = 1_000_000 + i;
+        message(private_chat(chat), chat, &format!("/search {}", QUERIES[i as usize % QUERIES.len()]))
+    }));
+    while (sent_to(&api, 1_000_000, 1_000_000 + BURST).len() as i64) < BURST {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let burst_s = start.elapsed().as_secs_f64();
+    let per_s = BURST as f64 / burst_s;
+    println!("burst: {BURST} updates in {burst_s:.2} s = {per_s:.0} updates/s");
+
+    // Latency: a steady stream, each update timed from queueing to its reply.
+    let mut queued = Vec::with_capacity(STEADY as usize);
+    let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 / STEADY_RATE));
+    for i in 0..STEADY {
+        tick.tick().await;
+        let chat = 2_000_000 + i;
+        queued.push(Instant::now());
+        api.push(message(private_chat(chat), chat, &format!("/search {}", QUERIES[i as usize % QUERIES.len()])));
+    }
+    while (sent_to(&api, 2_000_000, 2_000_000 + STEADY).len() as i64) < STEADY {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let mut latencies: Vec<Duration> = sent_to(&api, 2_000_000, 2_000_000 + STEADY)
+        .iter()
+        .map(|c| c.at - queued[(c.body["chat_id"].as_i64().unwrap() - 2_000_000) as usize])
+        .collect();
+    latencies.sort();
+    let pct = |p: f64| latencies[((latencies.len() - 1) as f64 * p) as usize].as_secs_f64() * 1e3;
+    println!("steady {STEADY_RATE}/s: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms", pct(0.5), pct(0.99), pct(1.0));
+
+    // Cold start of the real binary on the shipped corpus.
+    let cold = FakeApi::start().await;
+    let spawned = Instant::now();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_digestbot"))
+        .arg("serve")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("TELOXIDE_TOKEN", "1:COLD")
+        .env("TELOXIDE_API_URL", &cold.url)
+        .env("RUST_LOG", "warn")
+        .kill_on_drop(true)
+        .spawn()
+        .expect("digestbot starts");
+    let start_s = loop {
+        if let Some(at) = cold.first_get_updates() {
+            break (at - spawned).as_secs_f64();
+        }
+        if spawned.elapsed() > Duration::from_secs(30) {
+            break f64::NAN;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    };
+    let _ = child.kill().await;
+    println!("cold start to first getUpdates: {start_s:.3} s");
+    println!("updates_per_s={per_s:.0} p99_ms={:.2} start_s={start_s:.3}", pct(0.99));
+}
