@@ -5,7 +5,15 @@ use std::io::{BufRead, Write};
 
 use crate::app::reply::{Button, Message, Response, Rich, Style};
 use crate::app::{App, Caller};
-use crate::cmd::search::Emphasis;
+
+/// How a terminal shows emphasis.
+#[derive(Debug, Clone, Copy)]
+pub enum Emphasis {
+    /// ANSI bold, for a terminal.
+    Bold,
+    /// `**…**`, for pipes and files.
+    Stars,
+}
 
 /// The terminal user, chatting privately.
 const CALLER: Caller = Caller { user: 1, chat: 1, private: true };

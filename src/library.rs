@@ -104,6 +104,16 @@ impl Library {
         })
     }
 
+    /// Where a passage comes from: `《speech》 · speaker · section · digest，date`.
+    pub fn source(&self, loc: Loc) -> String {
+        let Some((d, s, c, _)) = loc.resolve(&self.corpus) else { return String::new() };
+        let mut parts = vec![format!("《{}》", s.title)];
+        parts.extend(s.speaker_name().map(str::to_string));
+        parts.extend(c.heading.clone());
+        parts.push(d.dated_title());
+        parts.join(" · ")
+    }
+
     /// The passage before and after `loc` within its digest.
     pub fn neighbors(&self, loc: Loc) -> (Option<Loc>, Option<Loc>) {
         let digest = &self.corpus.digests[loc.digest as usize];

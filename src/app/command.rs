@@ -16,8 +16,11 @@ pub enum Command {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Parsed {
     Command(Command),
-    /// A command this bot does not have.
-    Unknown(String),
+    /// A command this bot does not have; `addressed` when it was written `/cmd@thisbot`.
+    Unknown {
+        name: String,
+        addressed: bool,
+    },
     /// `/cmd@otherbot`: not for us.
     OtherBot,
     /// Not a command at all.
@@ -59,7 +62,7 @@ pub fn parse(text: &str, me: &str) -> Parsed {
         "toc" => Command::Toc,
         "random" => Command::Random,
         "" => return Parsed::Text,
-        _ => return Parsed::Unknown(name.to_string()),
+        _ => return Parsed::Unknown { name: name.to_string(), addressed: target.is_some() },
     };
     Parsed::Command(command)
 }
@@ -77,7 +80,8 @@ mod tests {
         assert_eq!(p("/search@otherbot 预算"), Parsed::OtherBot);
         assert_eq!(p("/start"), Parsed::Command(Command::Start(None)));
         assert_eq!(p("/start abc_p12"), Parsed::Command(Command::Start(Some("abc_p12".into()))));
-        assert_eq!(p("/frobnicate"), Parsed::Unknown("frobnicate".into()));
+        assert_eq!(p("/frobnicate"), Parsed::Unknown { name: "frobnicate".into(), addressed: false });
+        assert_eq!(p("/frob@digestbot"), Parsed::Unknown { name: "frob".into(), addressed: true });
         assert_eq!(p("人大代表"), Parsed::Text);
         assert_eq!(p("/"), Parsed::Text);
         assert_eq!(p("/search"), Parsed::Command(Command::Search(String::new())));

@@ -20,7 +20,7 @@ use self::reply::{Button, Message, Response, Rich, Style};
 use crate::config::Config;
 use crate::library::{Library, SearchError, Target};
 use crate::messages as msg;
-use crate::search::{Analyzer, Hit, Loc};
+use crate::search::{Analyzer, Loc};
 
 /// Search hits on one page of a reply.
 pub const PAGE_SIZE: usize = 5;
@@ -88,19 +88,6 @@ fn button(text: &str, action: Action) -> Button {
     Button { label: label(text), action }
 }
 
-/// `《speech》 · speaker · section · digest，date`
-fn source(library: &Library, loc: Loc) -> String {
-    let Some((d, s, c, _)) = loc.resolve(&library.corpus) else { return String::new() };
-    let mut parts = vec![format!("《{}》", s.title)];
-    parts.extend(s.speaker_name().map(str::to_string));
-    parts.extend(c.heading.clone());
-    parts.push(match &d.date {
-        Some(date) => format!("{}，{date}", d.title),
-        None => d.title.clone(),
-    });
-    parts.join(" · ")
-}
-
 /// Previous / next buttons for a list of `pages` pages, only where there is such a page.
 fn pager(page: usize, pages: usize, make: impl Fn(u32) -> Option<Action>) -> Vec<Button> {
     let mut row = Vec::new();
@@ -134,7 +121,14 @@ impl App {
     /// A message's text. `me` is the bot's username (for `/cmd@me`).
     pub fn handle_text(&self, caller: Caller, text: &str, me: &str) -> Response {
         let parsed = command::parse(text, me);
-        if matches!(parsed, Parsed::OtherBot) || (matches!(parsed, Parsed::Text) && !caller.private) {
+        // In a group, chatter and bare commands of other bots are not for us.
+        let not_ours = match &parsed {
+            Parsed::OtherBot => true,
+            Parsed::Text => !caller.private,
+            Parsed::Unknown { addressed, .. } => !caller.private && !addressed,
+            Parsed::Command(_) => false,
+        };
+        if not_ours {
             return Response::silence();
         }
         match self.limiter.admit(caller.user) {
@@ -145,7 +139,7 @@ impl App {
         let library = self.library();
         match parsed {
             Parsed::Command(command) => self.command(&library, caller, command),
-            Parsed::Unknown(name) => Response::text(plain(&msg::unknown_command(&name))),
+            Parsed::Unknown { name, .. } => Response::text(plain(&msg::unknown_command(&name))),
             Parsed::Text => self.search(&library, caller, text.trim(), 0),
             Parsed::OtherBot => Response::silence(),
         }
@@ -262,9 +256,9 @@ impl App {
         text.bold(msg::search_header(query, results.total, page + 1, pages));
         for (n, hit) in results.hits.iter().enumerate() {
             text.plain(format!("\n\n{}. ", page * PAGE_SIZE + n + 1));
-            push_snippet(&mut text, hit);
+            text.snippet(&hit.snippet);
             text.plain("\n");
-            text.italic(source(library, hit.loc));
+            text.italic(library.source(hit.loc));
             if let Some((_, _, _, p)) = hit.loc.resolve(&library.corpus) {
                 text.plain(" ");
                 text.push(msg::OPEN_PASSAGE, Style::Open(p.id.clone()));
@@ -300,7 +294,7 @@ impl App {
             text.italic(byline.join(" · "));
         }
         text.plain(format!("\n\n{}\n\n", p.text()));
-        text.italic(format!("— {}", source(library, loc)));
+        text.italic(format!("— {}", library.source(loc)));
         let (previous, next) = library.neighbors(loc);
         let id_of = |l: Loc| l.resolve(&library.corpus).map(|(_, _, _, p)| p.id.clone());
         let mut row = Vec::new();
@@ -341,10 +335,7 @@ impl App {
         let mut text = Rich::new();
         text.bold(format!("《{}》", speech.title));
         let mut byline: Vec<String> = speech.speaker_name().map(str::to_string).into_iter().collect();
-        byline.push(match &digest.date {
-            Some(date) => format!("{}，{date}", digest.title),
-            None => digest.title.clone(),
-        });
+        byline.push(digest.dated_title());
         text.plain("\n");
         text.italic(byline.join(" · "));
         text.plain(format!("\n\n{}", msg::section_count(speech.sections.len())));
@@ -519,7 +510,7 @@ impl App {
                 let mut message = Rich::new();
                 message.plain(p.text());
                 message.plain("\n\n");
-                message.italic(format!("— {}", source(&library, hit.loc)));
+                message.italic(format!("— {}", library.source(hit.loc)));
                 Some(Article {
                     id: p.id.clone(),
                     title: match s.speaker_name() {
@@ -540,15 +531,4 @@ fn plain(text: &str) -> Rich {
     let mut rich = Rich::new();
     rich.plain(text);
     rich
-}
-
-fn push_snippet(text: &mut Rich, hit: &Hit) {
-    let s = &hit.snippet;
-    let mut at = 0;
-    for &(a, b) in &s.highlights {
-        text.plain(&s.text[at..a]);
-        text.bold(&s.text[a..b]);
-        at = b;
-    }
-    text.plain(&s.text[at..]);
 }

@@ -48,6 +48,17 @@ impl Rich {
         self.push(text, Style::Italic)
     }
 
+    /// A search snippet, its matches in bold.
+    pub fn snippet(&mut self, snippet: &crate::search::Snippet) -> &mut Rich {
+        let mut at = 0;
+        for &(a, b) in &snippet.highlights {
+            self.plain(&snippet.text[at..a]);
+            self.bold(&snippet.text[a..b]);
+            at = b;
+        }
+        self.plain(&snippet.text[at..])
+    }
+
     /// The text without styles.
     pub fn to_plain(&self) -> String {
         self.0.iter().map(|s| s.text.as_str()).collect()

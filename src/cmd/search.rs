@@ -2,48 +2,10 @@
 
 use serde::Serialize;
 
+pub use crate::chat::Emphasis;
 use crate::library::Library;
 use crate::messages;
-use crate::search::{Hit, Results, Snippet};
-
-/// How a terminal shows highlighted text.
-#[derive(Debug, Clone, Copy)]
-pub enum Emphasis {
-    /// ANSI bold, for a terminal.
-    Bold,
-    /// `**…**`, for pipes and files.
-    Stars,
-}
-
-pub fn emphasize(snippet: &Snippet, emphasis: Emphasis) -> String {
-    let (open, close) = match emphasis {
-        Emphasis::Bold => ("\x1b[1m", "\x1b[0m"),
-        Emphasis::Stars => ("**", "**"),
-    };
-    let mut out = String::with_capacity(snippet.text.len() + 16);
-    let mut at = 0;
-    for &(s, e) in &snippet.highlights {
-        out.push_str(&snippet.text[at..s]);
-        out.push_str(open);
-        out.push_str(&snippet.text[s..e]);
-        out.push_str(close);
-        at = e;
-    }
-    out.push_str(&snippet.text[at..]);
-    out
-}
-
-/// `《speech》 · speaker · section · digest, date`
-pub fn source_line(library: &Library, hit: &Hit) -> String {
-    let Some((d, s, c, _)) = hit.loc.resolve(&library.corpus) else { return String::new() };
-    let mut parts = vec![format!("《{}》", s.title), s.speaker_name().unwrap_or(messages::NO_SPEAKER).to_string()];
-    parts.extend(c.heading.clone());
-    parts.push(match &d.date {
-        Some(date) => format!("{}，{date}", d.title),
-        None => d.title.clone(),
-    });
-    parts.join(" · ")
-}
+use crate::search::Results;
 
 pub fn render_text(library: &Library, query: &str, results: &Results, emphasis: Emphasis) -> String {
     use std::fmt::Write;
@@ -57,8 +19,8 @@ pub fn render_text(library: &Library, query: &str, results: &Results, emphasis: 
             out,
             "\n\n{}. {}\n   {}\n   {id}",
             n + 1,
-            emphasize(&hit.snippet, emphasis),
-            source_line(library, hit)
+            crate::chat::render(crate::app::reply::Rich::new().snippet(&hit.snippet), emphasis),
+            library.source(hit.loc)
         );
     }
     out

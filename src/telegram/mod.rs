@@ -11,8 +11,8 @@ pub use teloxide::adaptors::throttle::Limits;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::{
-    BotCommand, InlineQueryResult, InlineQueryResultArticle, InputMessageContent, InputMessageContentText,
-    LinkPreviewOptions, Me, MessageId, ParseMode,
+    BotCommand, InlineKeyboardMarkup, InlineQueryResult, InlineQueryResultArticle, InputMessageContent,
+    InputMessageContentText, LinkPreviewOptions, Me, MessageId, ParseMode, ThreadId,
 };
 use teloxide::update_listeners::Polling;
 use teloxide::{ApiError, RequestError};
@@ -123,8 +123,18 @@ fn caller_of(msg: &Message) -> Caller {
 
 /// Sends new messages into `chat` (in the topic `thread` of a forum), splitting long ones; the
 /// buttons go under the last part.
-async fn send(bot: &Tg, me: &Me, chat: ChatId, thread: Option<teloxide::types::ThreadId>, reply: &Reply) {
+async fn send(bot: &Tg, me: &Me, chat: ChatId, thread: Option<ThreadId>, reply: &Reply) {
     let parts = render::html(&reply.text, me.username());
+    send_parts(bot, chat, thread, parts, render::keyboard(&reply.buttons)).await;
+}
+
+async fn send_parts(
+    bot: &Tg,
+    chat: ChatId,
+    thread: Option<ThreadId>,
+    parts: Vec<String>,
+    keyboard: Option<InlineKeyboardMarkup>,
+) {
     let last = parts.len().saturating_sub(1);
     for (i, html) in parts.into_iter().enumerate() {
         let mut request = bot.send_message(chat, html).parse_mode(ParseMode::Html).link_preview_options(NO_PREVIEW);
@@ -132,7 +142,7 @@ async fn send(bot: &Tg, me: &Me, chat: ChatId, thread: Option<teloxide::types::T
             request = request.message_thread_id(thread);
         }
         if i == last
-            && let Some(keyboard) = render::keyboard(&reply.buttons)
+            && let Some(keyboard) = keyboard.clone()
         {
             request = request.reply_markup(keyboard);
         }
@@ -186,45 +196,24 @@ async fn on_callback(bot: Tg, me: Me, app: Arc<App>, q: CallbackQuery) -> Respon
 }
 
 /// Replaces a message with a reply; a reply too long for one message continues in new ones.
-async fn edit_or_send(
-    bot: &Tg,
-    me: &Me,
-    chat: ChatId,
-    id: MessageId,
-    thread: Option<teloxide::types::ThreadId>,
-    reply: &Reply,
-) {
+async fn edit_or_send(bot: &Tg, me: &Me, chat: ChatId, id: MessageId, thread: Option<ThreadId>, reply: &Reply) {
     let mut parts = render::html(&reply.text, me.username());
     if parts.is_empty() {
         return;
     }
     let first = parts.remove(0);
+    let keyboard = render::keyboard(&reply.buttons);
     let mut request =
         bot.edit_message_text(chat, id, first).parse_mode(ParseMode::Html).link_preview_options(NO_PREVIEW);
     if parts.is_empty()
-        && let Some(keyboard) = render::keyboard(&reply.buttons)
+        && let Some(keyboard) = keyboard.clone()
     {
         request = request.reply_markup(keyboard);
     }
     if let Err(e) = request.await {
         log_send_error(&e, bot);
     }
-    let last = parts.len().saturating_sub(1);
-    for (i, html) in parts.into_iter().enumerate() {
-        let mut request = bot.send_message(chat, html).parse_mode(ParseMode::Html).link_preview_options(NO_PREVIEW);
-        if let Some(thread) = thread {
-            request = request.message_thread_id(thread);
-        }
-        if i == last
-            && let Some(keyboard) = render::keyboard(&reply.buttons)
-        {
-            request = request.reply_markup(keyboard);
-        }
-        if let Err(e) = request.await {
-            log_send_error(&e, bot);
-            return;
-        }
-    }
+    send_parts(bot, chat, thread, parts, keyboard).await;
 }
 
 async fn on_inline(bot: Tg, me: Me, app: Arc<App>, q: InlineQuery) -> ResponseResult<()> {

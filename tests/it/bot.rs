@@ -249,9 +249,15 @@ async fn in_a_group_commands_work_with_and_without_the_bot_name_and_answer_in_th
     assert!(text(&sent[0]).contains("合肥"));
     api.push(topic_message(group - 1, 8, 702, "/search@someotherbot 合肥"));
     api.push(topic_message(group - 1, 8, 702, "巢湖 just chatting"));
+    api.push(topic_message(group - 1, 8, 702, "/ban someone"));
     api.push(topic_message(group - 1, 8, 702, "/toc"));
     let sent = messages_to(&api, group - 1, 1).await;
     assert!(text(&sent[0]).contains("目录"), "only the bare /toc is answered: {}", text(&sent[0]));
+    api.push(topic_message(group - 2, 9, 703, "/frob@digestbot"));
+    assert!(
+        text(&messages_to(&api, group - 2, 1).await[0]).contains("没有 /frob"),
+        "an unknown command addressed to us is answered"
+    );
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(to_chat(&api.calls("sendMessage"), "sendMessage", group - 1).len(), 1);
 }
