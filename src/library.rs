@@ -68,6 +68,7 @@ impl Library {
         if let Some(d) = digests.iter().position(|d| d.id == id) {
             return Some(Target::Digest(d));
         }
+        // Digest ids never end like element ids (the loader hashes such names), so this is not ambiguous.
         let (digest_id, rest) = id.rsplit_once('_')?;
         let d = digests.iter().position(|d| d.id == digest_id)?;
         let digest = &digests[d];

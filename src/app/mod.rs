@@ -26,6 +26,8 @@ use crate::search::{Analyzer, Loc};
 pub const PAGE_SIZE: usize = 5;
 /// Results per page of an inline answer.
 pub const INLINE_PAGE_SIZE: usize = 10;
+/// Passage characters shared by inline mode (the source follows, within Telegram's 4096).
+const INLINE_TEXT_CHARS: usize = 1500;
 /// Buttons on one page of a list (speakers, table of contents).
 pub const LIST_PAGE_SIZE: usize = 10;
 /// Longest button label, in characters.
@@ -236,7 +238,7 @@ impl App {
 
     /// A page of search results.
     fn search(&self, library: &Library, caller: Caller, query: &str, page: usize) -> Response {
-        let (_, results) = match library.search(query, page * PAGE_SIZE, PAGE_SIZE) {
+        let (_, results) = match library.search(query, page.saturating_mul(PAGE_SIZE), PAGE_SIZE) {
             Ok(found) => found,
             Err(SearchError::Query(e)) => return Response::text(plain(&msg::query_error(&e))),
             Err(SearchError::Index(e)) => {
@@ -409,8 +411,8 @@ impl App {
     /// `/speaker 合肥`: speeches whose speaker or title contains the words, normalized like search.
     fn speaker(&self, library: &Library, query: &str) -> Response {
         let n = &self.analyzer.normalizer;
-        let wanted = n.text(query);
-        let wanted: Vec<&str> = wanted.split_whitespace().collect();
+        // Split first: normalizing drops the space between Han characters.
+        let wanted: Vec<String> = query.split_whitespace().map(|w| n.text(w)).collect();
         let found: Vec<(usize, usize)> = library
             .corpus
             .digests
@@ -418,8 +420,8 @@ impl App {
             .enumerate()
             .flat_map(|(d, digest)| digest.speeches.iter().enumerate().map(move |(s, speech)| (d, s, speech)))
             .filter(|(_, _, speech)| {
-                let hay = n.text(&format!("{} {}", speech.speaker_name().unwrap_or(""), speech.title));
-                wanted.iter().all(|w| hay.contains(w))
+                let (who, title) = (n.text(speech.speaker_name().unwrap_or("")), n.text(&speech.title));
+                wanted.iter().all(|w| who.contains(w.as_str()) || title.contains(w.as_str()))
             })
             .map(|(d, s, _)| (d, s))
             .collect();
@@ -499,7 +501,7 @@ impl App {
         let query: String = query.chars().take(crate::search::MAX_QUERY_CHARS).collect();
         let page: usize = offset.parse().unwrap_or(0);
         let library = self.library();
-        let Ok((_, results)) = library.search(&query, page * INLINE_PAGE_SIZE, INLINE_PAGE_SIZE) else {
+        let Ok((_, results)) = library.search(&query, page.saturating_mul(INLINE_PAGE_SIZE), INLINE_PAGE_SIZE) else {
             return InlineAnswer::default();
         };
         let articles = results
@@ -508,7 +510,12 @@ impl App {
             .filter_map(|hit| {
                 let (_, s, _, p) = hit.loc.resolve(&library.corpus)?;
                 let mut message = Rich::new();
-                message.plain(p.text());
+                // One message holds it all: a long passage is cut so its source still fits.
+                let text = p.text();
+                match text.char_indices().nth(INLINE_TEXT_CHARS) {
+                    Some((cut, _)) => message.plain(format!("{}…", &text[..cut])),
+                    None => message.plain(text),
+                };
                 message.plain("\n\n");
                 message.italic(format!("— {}", library.source(hit.loc)));
                 Some(Article {
@@ -522,7 +529,7 @@ impl App {
                 })
             })
             .collect();
-        let more = (page + 1) * INLINE_PAGE_SIZE < results.total;
+        let more = page.saturating_add(1).saturating_mul(INLINE_PAGE_SIZE) < results.total;
         InlineAnswer { articles, next_offset: more.then(|| (page + 1).to_string()) }
     }
 }

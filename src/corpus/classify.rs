@@ -9,6 +9,11 @@ fn count_chars(t: &str) -> usize {
     t.chars().count()
 }
 
+/// `编者按：……` with the note's text on the same line.
+pub fn is_inline_note(t: &str) -> bool {
+    ["编者按：", "编者按:", "【编者按】"].iter().any(|p| t.starts_with(p)) && !is_note_label(t)
+}
+
 /// `编者按`, `编者按：`, `【编者按】`, `编者的话`: a label line that opens the editor's note.
 pub fn is_note_label(t: &str) -> bool {
     let inner = t.trim_matches(|c| matches!(c, '【' | '】' | '[' | ']' | '［' | '］' | '：' | ':' | ' ' | '\u{3000}'));
@@ -74,9 +79,10 @@ pub fn is_title(t: &str) -> bool {
 pub fn is_speaker(t: &str) -> bool {
     let n = count_chars(t);
     (2..=30).contains(&n)
+        // `、` is allowed: bylines list roles, `全国人大代表、合肥市市长　罗云峰`.
         && !t.contains([
-            '。', '，', ',', '、', '；', ';', '：', ':', '！', '？', '!', '?', '“', '”', '"', '‘', '’', '《', '》',
-            '【', '】', '[', ']',
+            '。', '，', ',', '；', ';', '：', ':', '！', '？', '!', '?', '“', '”', '"', '‘', '’', '《', '》', '【', '】',
+            '[', ']',
         ])
         && !t.starts_with(['（', '('])
         && heading(t).is_none()
@@ -99,6 +105,12 @@ pub fn is_strong_speaker(t: &str) -> bool {
     let last = t.rsplit([' ', '\u{3000}']).next().unwrap_or(t);
     let has_name = last.len() != t.len() && (2..=4).contains(&count_chars(last));
     has_name || t.ends_with(ORG_ENDINGS)
+}
+
+/// Styles that number headings once per speech; the others (`第一，` `一是`) are enumerations
+/// that may start again at one further on.
+pub fn restarts(style: Style) -> bool {
+    matches!(style, Style::Ordinal | Style::Shi)
 }
 
 /// The numbering styles of section headings, best first: when a speech uses several, the first
@@ -166,6 +178,10 @@ pub fn heading(t: &str) -> Option<Heading> {
     } else {
         let (n, rest) = cn_number(t)?;
         if let Some(rest) = rest.strip_prefix('、') {
+            // `一、二季度` counts quarters, it does not number a heading.
+            if cn_number(rest).is_some() {
+                return None;
+            }
             (Style::Dun, n, rest)
         } else if let Some(rest) = rest.strip_prefix('是') {
             (Style::Shi, n, rest)
@@ -257,6 +273,7 @@ mod tests {
         assert_eq!(h("2024年工作回顾"), None);
         assert_eq!(h("一是"), None);
         assert_eq!(h("一二三"), None);
+        assert_eq!(h("一、二季度，全市经济增长百分之五。"), None);
     }
 
     #[test]
@@ -284,6 +301,7 @@ mod tests {
         assert!(!is_speaker("各位代表："));
         assert!(!is_speaker("（按姓氏笔画为序排列）"));
         assert!(is_strong_speaker("国务院总理　李强") && is_strong_speaker("濉溪县刘桥镇人大"));
+        assert!(is_speaker("全国人大代表、合肥市市长　罗云峰"));
         assert!(!is_strong_speaker("聚焦主责主业 推动镇人大工作提质增效"));
         assert!(is_title("海采：这个假期去哪？看什么？"));
         assert!(!is_title("习近平总书记强调，要树立人大是第一线机关的观念。"));

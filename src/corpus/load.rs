@@ -77,8 +77,13 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> std::io
 pub fn digest_id(relative: &str, taken: &mut HashSet<String>) -> String {
     let stem = relative.rsplit('/').next().unwrap_or(relative);
     let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
+    // A name like `a_p4` would read as passage 4 of digest `a`.
+    let looks_like_element = stem.rsplit_once('_').is_some_and(|(_, rest)| {
+        rest.len() > 1 && rest.starts_with(['s', 'c', 'p']) && rest[1..].bytes().all(|b| b.is_ascii_digit())
+    });
     let safe = !stem.is_empty()
         && stem.len() <= MAX_DIGEST_ID
+        && !looks_like_element
         && stem.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     let mut id = if safe { stem.to_string() } else { format!("h{:012x}", fnv1a(relative.as_bytes()) >> 16) };
     let mut salt = 0u64;
@@ -108,5 +113,7 @@ mod tests {
         assert_eq!(chinese.len(), 13);
         assert!(chinese.bytes().all(|b| b.is_ascii_alphanumeric()));
         assert_eq!(chinese, digest_id("政府工作报告.txt", &mut HashSet::new()));
+        assert!(digest_id("a_p4.txt", &mut taken).starts_with('h'), "a name that reads as an element id is hashed");
+        assert_eq!(digest_id("a_pp.txt", &mut taken), "a_pp");
     }
 }

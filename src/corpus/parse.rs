@@ -337,6 +337,10 @@ fn build(cx: &mut Ctx<'_>, id: &str, encoding: &'static str, fm: FrontMatter, sr
         d.note_label = Some(src[i].line());
         in_note = true;
         i += 1;
+    } else if src.get(i).is_some_and(|s| s.plain() && classify::is_inline_note(s.t)) {
+        d.note.push(src[i].line());
+        in_note = true;
+        i += 1;
     }
     // Without a label, lines between the title and the first speech are the editor's note too,
     // provided a speech does start later on.
@@ -393,9 +397,9 @@ fn build(cx: &mut Ctx<'_>, id: &str, encoding: &'static str, fm: FrontMatter, sr
         } else if explicit {
             None
         } else {
-            let start = speech_start(src, i).or_else(|| {
-                (drafts.is_empty() && !in_note && d.note.is_empty()).then(|| report_start(src, i)).flatten()
-            });
+            // Before any speech, an occasion or a speaker line also ends an editor's note: a
+            // single-speech report may have one.
+            let start = speech_start(src, i).or_else(|| drafts.is_empty().then(|| report_start(src, i)).flatten());
             start.map(|start| {
                 let mut draft = Draft { first_line: s.no, ..Draft::default() };
                 let mut k = i;
@@ -513,7 +517,7 @@ fn sections(digest_id: &str, body: &[Src<'_>]) -> Vec<Section> {
         } else if let Some(style) = style
             && s.plain()
             && let Some(h) = classify::heading(s.t).filter(|h| h.style == style)
-            && (h.number == 1 || h.number == last_number + 1)
+            && (h.number == last_number + 1 || (h.number == 1 && (last_number == 0 || classify::restarts(style))))
         {
             last_number = h.number;
             heading = Some(if h.standalone { Ok(s.line()) } else { Err(()) });

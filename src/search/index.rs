@@ -79,8 +79,10 @@ struct Fields {
     ord: Field,
 }
 
-/// The score of a whole-word match: more than any BM25 score, so that those rank first.
-const WHOLE_WORD: f32 = 10_000.0;
+/// An upper bound of the BM25 score one bigram (or character) can add: idf ≤ ln(1 + 2N) ≈ 12 for
+/// a hundred thousand passages, times k1 + 1 = 2.2. A whole-word match scores more than all the
+/// grams of the query together can, so it ranks first, and no more, so f32 keeps BM25's precision.
+const MAX_GRAM_SCORE: f32 = 30.0;
 
 /// A section's context, what a term may also be found in: its speech title, speaker and heading.
 struct Context {
@@ -281,8 +283,14 @@ impl SearchIndex {
 
     /// The passages matching `query`, best first: `offset` skipped, at most `limit` returned.
     pub fn search(&self, query: &Query, offset: usize, limit: usize) -> Result<Results, IndexError> {
+        // tantivy reserves room for offset + limit hits up front: bound both by what exists, or a
+        // forged page number would ask for terabytes.
+        let offset = offset.min(self.locs.len());
+        let limit = limit.min(self.locs.len());
         let f = self.fields;
         let mut clauses: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
+        let grams: usize = query.terms.iter().map(|t| t.chars().count().saturating_sub(1).max(1)).sum();
+        let whole_word = MAX_GRAM_SCORE * (grams + 1) as f32;
         for term in &query.terms {
             // A term matches in the text, or (scoring nothing) in the speech title, speaker or heading.
             let in_context = self.ords_with_context(term);
@@ -310,7 +318,7 @@ impl SearchIndex {
                     (Occur::Must, Box::new(TermQuery::new(w, IndexRecordOption::Basic)))
                 });
                 let whole = BooleanQuery::new(all.collect());
-                clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(whole), WHOLE_WORD))));
+                clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(whole), whole_word))));
             }
         }
         if !query.speakers.is_empty() {

@@ -221,6 +221,8 @@ async fn speakers_table_of_contents_read_and_random_answer_with_navigation() {
     api.push(message(private_chat(605), 605, "/random"));
     api.push(message(private_chat(606), 606, "/read anhui-renda-huiyi_s16"));
     api.push(message(private_chat(607), 607, "/speaker 不存在"));
+    api.push(message(private_chat(608), 608, "/speaker 合肥 人大"));
+    api.push(callback(609, 609, 1000, "p4294967295.609.人大"));
     let all = messages_to(&api, 601, 1).await;
     assert_eq!(buttons(&all[0]).len(), 4, "every speech of the seed");
     let one = messages_to(&api, 602, 1).await;
@@ -236,6 +238,14 @@ async fn speakers_table_of_contents_read_and_random_answer_with_navigation() {
     assert!(text(&speech[0]).contains("六安市人大常委会") && buttons(&speech[0]).len() >= 7);
     let none = messages_to(&api, 607, 1).await;
     assert!(text(&none[0]).contains("没有找到") && buttons(&none[0]).len() == 4);
+    let two_words = messages_to(&api, 608, 1).await;
+    assert!(text(&two_words[0]).contains("中共合肥市委"), "each word may be in the speaker or the title");
+    let calls = api.wait_until("the last page", |c| c.iter().any(|c| c.method == "editmessagetext")).await;
+    let last = calls.iter().find(|c| c.method == "editmessagetext").unwrap();
+    assert!(
+        text(last).contains("第 ") && buttons(last).iter().all(|(l, _)| !l.contains("下一页")),
+        "a forged page shows the last one"
+    );
     assert_all_valid(&api);
 }
 
@@ -275,9 +285,18 @@ async fn inline_mode_answers_hits_as_articles_with_paging() {
     assert!(first["title"].as_str().unwrap().starts_with('《') && first["title"].as_str().unwrap().contains(" · "));
     assert!(first["description"].as_str().unwrap().contains("人大"));
     assert_valid_html(&Call { method: "inline".into(), body: first.clone(), at: std::time::Instant::now() });
+    // A forged offset far past the end: an empty answer, not an attempt to collect a trillion hits.
+    api.push(inline_query(803, "人大", "1000000000000"));
+    api.push(inline_query(804, "人大", "18446744073709551615"));
+    let calls = api
+        .wait_until("the forged offsets", |c| c.iter().filter(|c| c.method == "answerinlinequery").count() == 3)
+        .await;
+    for answer in calls.iter().filter(|c| c.method == "answerinlinequery").skip(1) {
+        assert_eq!(answer.body["results"], serde_json::json!([]));
+    }
     let long = "人".repeat(1000);
     api.push(inline_query(802, &long, ""));
-    api.wait_until("two inline answers", |c| c.iter().filter(|c| c.method == "answerinlinequery").count() == 2).await;
+    api.wait_until("four inline answers", |c| c.iter().filter(|c| c.method == "answerinlinequery").count() == 4).await;
 }
 
 #[tokio::test]

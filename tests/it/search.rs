@@ -262,3 +262,12 @@ fn bad_queries_get_a_clear_answer_and_never_a_panic() {
     assert_eq!(found(library, "(人大代表)").0, 7);
     assert!(digestbot::messages::query_error(&QueryError::NoWords).contains("标点"));
 }
+
+#[test]
+fn a_page_far_past_the_end_is_empty_and_costs_nothing() {
+    let library = seed_library();
+    let (_, results) = library.search("人大", usize::MAX / 2, 10).unwrap();
+    assert!(results.total > 10 && results.hits.is_empty());
+    let (_, results) = library.search("人大", 3, usize::MAX).unwrap();
+    assert_eq!(results.hits.len(), results.total - 3);
+}
