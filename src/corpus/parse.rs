@@ -375,7 +375,7 @@ fn build(cx: &mut Ctx<'_>, id: &str, encoding: &'static str, fm: FrontMatter, sr
             match drafts.last_mut() {
                 Some(last) if last.speaker.is_none() && last.body.is_empty() => {
                     last.speaker = Some(s.line());
-                    None
+                    continue;
                 }
                 _ => Some(Draft { speaker: Some(s.line()), first_line: s.no, ..Draft::default() }),
             }

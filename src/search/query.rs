@@ -30,8 +30,9 @@ pub enum QueryError {
 }
 
 /// Characters that separate terms like spaces do: quotes, brackets and the punctuation of query
-/// syntaxes, which users type around words rather than as part of them.
-fn is_separator(c: char) -> bool {
+/// syntaxes, which users type around words rather than as part of them. No term holds one, so the
+/// index needs no gram that does.
+pub fn is_separator(c: char) -> bool {
     c.is_whitespace()
         || matches!(
             c,

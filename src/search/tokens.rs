@@ -3,7 +3,8 @@
 //! - [`GramTokenizer`]: every pair of adjacent characters (bigram) at the first character's position,
 //!   so that a phrase of bigrams matches exactly the texts that contain the query as a substring
 //!   (tantivy's `NgramTokenizer` puts every gram at position 0, which breaks phrases); or, in its
-//!   unigram mode, every character. Grams with white space are skipped; positions still count it.
+//!   unigram mode, every character. Grams with white space or a term separator (`，` `。` `“`…)
+//!   are skipped, since no query term holds one; positions still count them.
 //!   Unigrams go to a field of their own without positions: single-character queries need no
 //!   phrase, and unigram positions were a third of the index.
 //! - [`WordTokenizer`]: jieba's search mode, for ranking whole words first. White space and
@@ -12,6 +13,8 @@
 use std::sync::Arc;
 
 use jieba_rs::Jieba;
+
+use super::query::is_separator;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 pub const BIGRAMS: &str = "digestbot_bigrams";
@@ -71,14 +74,14 @@ impl TokenStream for GramStream<'_> {
             let (start, end, position) = (self.next, self.next + c.len_utf8(), self.position);
             self.next = end;
             self.position += 1;
-            if c.is_whitespace() {
+            if is_separator(c) {
                 continue;
             }
             if self.unigrams {
                 self.emit(start, end, position);
                 return true;
             }
-            if let Some(d) = self.text[end..].chars().next().filter(|d| !d.is_whitespace()) {
+            if let Some(d) = self.text[end..].chars().next().filter(|&d| !is_separator(d)) {
                 self.emit(start, end + d.len_utf8(), position);
                 return true;
             }
@@ -186,5 +189,6 @@ mod tests {
         assert_eq!(bi("5% ab"), [g("5%", 0), g("ab", 3)]);
         assert_eq!(uni("5% a"), [g("5", 0), g("%", 1), g("a", 3)]);
         assert!(bi("").is_empty() && bi("人").is_empty() && uni("  ").is_empty());
+        assert_eq!(bi("人大，代表"), [g("人大", 0), g("代表", 3)], "no gram holds a separator");
     }
 }

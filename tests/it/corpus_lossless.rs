@@ -132,3 +132,13 @@ proptest! {
         prop_assert!(digest.is_some() || !problems.is_empty());
     }
 }
+
+#[test]
+fn a_speaker_mark_after_a_trailer_is_the_speaker_and_nothing_else() {
+    // Found by the property test: the `@` line was both the speaker and a passage.
+    let text = "## 一、\n[ 编辑:郝倩淑 ]\n@ 一、\n";
+    let (digest, _) = parse_bytes("p.txt", text.as_bytes());
+    let digest = digest.unwrap();
+    assert_eq!(breach(text, &digest), None);
+    assert_eq!(digest.speeches[0].speaker_name(), Some("一、"));
+}
