@@ -8,6 +8,8 @@
 
 use ferrous_opencc::OpenCC;
 use ferrous_opencc::config::BuiltinConfig;
+use std::collections::HashMap;
+
 use unicode_normalization::UnicodeNormalization;
 
 /// The normalized text, and for each of its characters (by byte offset) the original byte range.
@@ -30,10 +32,11 @@ impl Normalized {
 
 pub struct Normalizer {
     t2s: OpenCC,
-    /// One bit per Basic Multilingual Plane character: set when T2S converts that character. Text
-    /// with none of them (most Simplified text) skips the phrase-aware conversion, which is the
-    /// slowest step of normalizing.
-    converts: Vec<u64>,
+    /// Traditional → Simplified, a character at a time, for the Basic Multilingual Plane: read off
+    /// OpenCC's tables once at start. A character at a time, not phrase by phrase, so that the
+    /// normalization of a substring is the substring of the normalization: `乾` alone and `乾` in
+    /// `乾坤` convert alike, and a query always finds the text that contains it.
+    simplified: HashMap<char, Box<str>>,
 }
 
 impl std::fmt::Debug for Normalizer {
@@ -51,81 +54,74 @@ impl Normalizer {
     pub fn new() -> Normalizer {
         // The conversion tables are compiled into the binary; failing to load them is a build defect.
         let t2s = OpenCC::from_config(BuiltinConfig::T2s).expect("embedded OpenCC t2s tables load");
-        // Convert every BMP character once, one a line so no phrase spans two, and note which change.
+        // Convert every BMP character once, one a line so no phrase spans two.
         let all: Vec<char> = (0x80u32..0x10000).filter_map(char::from_u32).filter(|&c| c != '\n').collect();
         let joined: String = all.iter().flat_map(|&c| [c, '\n']).collect();
         let converted = t2s.convert(&joined);
-        let mut converts = vec![0u64; 0x10000 / 64];
-        let mut mark = |c: char| converts[c as usize / 64] |= 1 << (c as usize % 64);
         let lines: Vec<&str> = converted.split('\n').collect();
+        let mut simplified = HashMap::new();
         if lines.len() == all.len() + 1 {
             for (&c, line) in all.iter().zip(&lines) {
                 let mut buf = [0u8; 4];
-                if *line != c.encode_utf8(&mut buf) {
-                    mark(c);
+                if *line != c.encode_utf8(&mut buf) && !line.is_empty() {
+                    simplified.insert(c, Box::from(*line));
                 }
             }
         } else {
-            // Never seen; if conversion ever joins lines, convert everything non-ASCII.
-            all.iter().for_each(|&c| mark(c));
+            // Never seen: conversion joined lines. Convert each character on its own instead.
+            for &c in &all {
+                let mut buf = [0u8; 4];
+                let one = t2s.convert(c.encode_utf8(&mut buf));
+                if one.chars().ne(std::iter::once(c)) && !one.is_empty() {
+                    simplified.insert(c, one.into_boxed_str());
+                }
+            }
         }
-        Normalizer { t2s, converts }
+        Normalizer { t2s, simplified }
     }
 
-    /// Whether Traditional → Simplified may change `c`.
-    fn may_convert(&self, c: char) -> bool {
-        let i = c as usize;
-        i >= 0x10000 || self.converts[i / 64] & (1 << (i % 64)) != 0
+    /// Appends the Simplified form of `c` to `out`, each character with `span`.
+    fn simplify(&self, c: char, span: (u32, u32), out: &mut Vec<(char, (u32, u32))>) {
+        if (c as u32) < 0x80 {
+            out.push((c, span));
+        } else if (c as u32) < 0x10000 {
+            match self.simplified.get(&c) {
+                Some(s) => out.extend(s.chars().map(|s| (s, span))),
+                None => out.push((c, span)),
+            }
+        } else {
+            // Outside the BMP (rare CJK extensions): ask OpenCC about this one character.
+            let mut buf = [0u8; 4];
+            out.extend(self.t2s.convert(c.encode_utf8(&mut buf)).chars().map(|s| (s, span)));
+        }
     }
 
     /// Normalizes `text`, keeping the map back to it.
     pub fn normalize(&self, text: &str) -> Normalized {
-        // 1. NFKC, a character at a time so each output character knows its source.
-        let mut nfkc = String::with_capacity(text.len());
-        let mut spans: Vec<(u32, u32)> = Vec::with_capacity(text.len() / 2);
+        // 1. NFKC and 2. Traditional → Simplified, a character at a time so each output character
+        // knows its source.
+        let mut chars: Vec<(char, (u32, u32))> = Vec::with_capacity(text.len() / 2);
         for (i, c) in text.char_indices() {
             let span = (i as u32, (i + c.len_utf8()) as u32);
             if c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c) {
-                nfkc.push(c);
-                spans.push(span);
+                self.simplify(c, span, &mut chars);
             } else {
                 for n in std::iter::once(c).nfkc() {
-                    nfkc.push(n);
-                    spans.push(span);
+                    self.simplify(n, span, &mut chars);
                 }
             }
         }
-        // 2. Traditional → Simplified, phrase-aware over the whole text. The tables map characters
-        // one to one in practice; where a conversion changes the length, fall back to converting a
-        // character at a time so the map stays exact.
-        let simplified = nfkc.chars().any(|c| self.may_convert(c)).then(|| self.t2s.convert(&nfkc));
-        let (chars, spans): (Vec<char>, Vec<(u32, u32)>) = match simplified {
-            Some(s) if s.chars().count() == spans.len() => (s.chars().collect(), spans),
-            Some(_) => {
-                let mut chars = Vec::with_capacity(spans.len());
-                let mut out_spans = Vec::with_capacity(spans.len());
-                for (c, span) in nfkc.chars().zip(spans) {
-                    let mut buf = [0u8; 4];
-                    for s in self.t2s.convert(c.encode_utf8(&mut buf)).chars() {
-                        chars.push(s);
-                        out_spans.push(span);
-                    }
-                }
-                (chars, out_spans)
-            }
-            None => (nfkc.chars().collect(), spans),
-        };
         // 3. Lowercase, and drop white space runs between two Han characters.
-        let mut out = Normalized { text: String::with_capacity(nfkc.len()), spans: Vec::with_capacity(chars.len()) };
+        let mut out = Normalized { text: String::with_capacity(text.len()), spans: Vec::with_capacity(chars.len()) };
         let mut i = 0;
         while i < chars.len() {
-            let c = chars[i];
+            let (c, span) = chars[i];
             if c.is_whitespace() {
-                let run_end = chars[i..].iter().position(|c| !c.is_whitespace()).map_or(chars.len(), |k| i + k);
-                let between_han = i > 0 && is_han(chars[i - 1]) && run_end < chars.len() && is_han(chars[run_end]);
+                let run_end = chars[i..].iter().position(|(c, _)| !c.is_whitespace()).map_or(chars.len(), |k| i + k);
+                let between_han = i > 0 && is_han(chars[i - 1].0) && run_end < chars.len() && is_han(chars[run_end].0);
                 if !between_han {
-                    for k in i..run_end {
-                        out.push(chars[k], spans[k]);
+                    for &(w, span) in &chars[i..run_end] {
+                        out.push(w, span);
                     }
                 }
                 i = run_end;
@@ -133,10 +129,10 @@ impl Normalizer {
             }
             if c.is_uppercase() {
                 for l in c.to_lowercase() {
-                    out.push(l, spans[i]);
+                    out.push(l, span);
                 }
             } else {
-                out.push(c, spans[i]);
+                out.push(c, span);
             }
             i += 1;
         }
@@ -174,6 +170,15 @@ mod tests {
         assert_eq!(n.text("國務院總理　李　強"), "国务院总理李强");
         assert_eq!(n.text("GDP 增长 5%"), "gdp 增长 5%");
         assert_eq!(n.text("ａｂｃ　ｄｅｆ"), "abc def");
+    }
+
+    #[test]
+    fn a_substring_normalizes_like_it_does_in_context() {
+        let n = Normalizer::new();
+        for (whole, part) in [("乾坤", "乾"), ("乾隆皇帝", "乾隆"), ("後來的發展", "發展"), ("頭髮", "髮")]
+        {
+            assert!(n.text(whole).contains(&n.text(part)), "{part} in {whole}");
+        }
     }
 
     #[test]
