@@ -156,8 +156,8 @@ impl App {
         }
     }
 
-    /// A button press with its callback data. Always answers with something, so the button stops
-    /// spinning.
+    /// A button press with its callback data. The edge answers every press (so the button stops
+    /// spinning), with `notice` when there is one.
     pub fn handle_callback(&self, caller: Caller, data: &str) -> Response {
         match self.limiter.admit(caller.user) {
             limiter::Verdict::Admit => {}
@@ -194,7 +194,6 @@ impl App {
         if response.messages.len() == 1 && response.edit.is_none() {
             response.edit = response.messages.pop();
         }
-        response.notice.get_or_insert_with(String::new);
         response
     }
 

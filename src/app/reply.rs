@@ -107,8 +107,4 @@ impl Response {
     pub fn silence() -> Response {
         Response::default()
     }
-
-    pub fn is_silent(&self) -> bool {
-        self.messages.is_empty() && self.edit.is_none() && self.notice.is_none()
-    }
 }
