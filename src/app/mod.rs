@@ -90,6 +90,20 @@ fn button(text: &str, action: Action) -> Button {
     Button { label: label(text), action }
 }
 
+/// A speech as a button: `speaker：title`.
+fn speech_button(speech: &crate::corpus::Speech) -> Button {
+    let who = speech.speaker_name().unwrap_or(msg::NO_SPEAKER);
+    button(&format!("{who}：{}", speech.title), Action::Open(speech.id.clone()))
+}
+
+/// Page `page` (clamped to the last) of a non-empty list: its number, the page count, its items.
+fn list_page<T>(items: &[T], page: usize) -> (usize, usize, &[T]) {
+    let pages = items.len().div_ceil(LIST_PAGE_SIZE).max(1);
+    let page = page.min(pages - 1);
+    let start = page * LIST_PAGE_SIZE;
+    (page, pages, &items[start.min(items.len())..(start + LIST_PAGE_SIZE).min(items.len())])
+}
+
 /// Previous / next buttons for a list of `pages` pages, only where there is such a page.
 fn pager(page: usize, pages: usize, make: impl Fn(u32) -> Option<Action>) -> Vec<Button> {
     let mut row = Vec::new();
@@ -366,15 +380,7 @@ impl App {
             text.plain(format!("\n\n{}", note.display()));
         }
         text.plain(format!("\n\n{}", msg::speech_count(digest.speeches.len())));
-        let mut buttons: Vec<Vec<Button>> = digest
-            .speeches
-            .iter()
-            .take(90)
-            .map(|s| {
-                let who = s.speaker_name().map(|n| format!("{n}：")).unwrap_or_default();
-                vec![button(&format!("{who}{}", s.title), Action::Open(s.id.clone()))]
-            })
-            .collect();
+        let mut buttons: Vec<Vec<Button>> = digest.speeches.iter().take(90).map(|s| vec![speech_button(s)]).collect();
         buttons.push(vec![button(msg::TOC, Action::Toc(0))]);
         Response::message(Message { text, buttons })
     }
@@ -391,14 +397,13 @@ impl App {
         if all.is_empty() {
             return Response::text(plain(msg::EMPTY_CORPUS));
         }
-        let pages = all.len().div_ceil(LIST_PAGE_SIZE);
-        let page = page.min(pages - 1);
+        let (page, pages, shown) = list_page(&all, page);
         let mut text = Rich::new();
         text.bold(msg::speakers_header(all.len(), page + 1, pages));
         let mut buttons = Vec::new();
-        for (speaker, speech) in all.iter().skip(page * LIST_PAGE_SIZE).take(LIST_PAGE_SIZE) {
+        for (speaker, speech) in shown {
             text.plain(format!("\n{speaker} — 《{}》", speech.title));
-            buttons.push(vec![button(&format!("{speaker}：{}", speech.title), Action::Open(speech.id.clone()))]);
+            buttons.push(vec![speech_button(speech)]);
         }
         let row = pager(page, pages, |p| Some(Action::Speakers(p)));
         if !row.is_empty() {
@@ -442,11 +447,7 @@ impl App {
                 let buttons = found
                     .iter()
                     .take(LIST_PAGE_SIZE * 3)
-                    .map(|&(d, s)| {
-                        let speech = &library.corpus.digests[d].speeches[s];
-                        let who = speech.speaker_name().unwrap_or(msg::NO_SPEAKER);
-                        vec![button(&format!("{who}：{}", speech.title), Action::Open(speech.id.clone()))]
-                    })
+                    .map(|&(d, s)| vec![speech_button(&library.corpus.digests[d].speeches[s])])
                     .collect();
                 Response::message(Message { text, buttons })
             }
@@ -458,22 +459,11 @@ impl App {
         if digests.is_empty() {
             return Response::text(plain(msg::EMPTY_CORPUS));
         }
-        let pages = digests.len().div_ceil(LIST_PAGE_SIZE);
-        let page = page.min(pages - 1);
+        let (page, pages, shown) = list_page(digests, page);
         let mut text = Rich::new();
         text.bold(msg::toc_header(digests.len(), page + 1, pages));
-        let mut buttons: Vec<Vec<Button>> = digests
-            .iter()
-            .skip(page * LIST_PAGE_SIZE)
-            .take(LIST_PAGE_SIZE)
-            .map(|d| {
-                let title = match &d.date {
-                    Some(date) => format!("{}（{date}）", d.title),
-                    None => d.title.clone(),
-                };
-                vec![button(&title, Action::Open(d.id.clone()))]
-            })
-            .collect();
+        let mut buttons: Vec<Vec<Button>> =
+            shown.iter().map(|d| vec![button(&d.dated_title(), Action::Open(d.id.clone()))]).collect();
         let row = pager(page, pages, |p| Some(Action::Toc(p)));
         if !row.is_empty() {
             buttons.push(row);
