@@ -135,8 +135,13 @@ fn serve(config: Config) -> ExitCode {
         }
     };
     let options = crate::telegram::Options { ctrlc: true, ..Default::default() };
-    runtime.block_on(crate::telegram::run(bot, std::sync::Arc::new(app), options));
-    ExitCode::SUCCESS
+    match runtime.block_on(crate::telegram::run(bot, std::sync::Arc::new(app), options)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(crate::telegram::Stop::TokenRejected) => {
+            eprintln!("{}", messages::TOKEN_REJECTED);
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn chat(config: Config) -> ExitCode {

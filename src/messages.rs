@@ -115,3 +115,6 @@ pub const EMPTY_CORPUS: &str = "目前还没有收录任何摘登。";
 
 pub const CHAT_INTRO: &str = "digestbot 终端版：像在 Telegram 里一样输入，例如 /search 人大代表 或直接输入词语；\
 按钮显示为 [1] [2]…，输入数字即可点按。/help 查看用法，/quit 退出。";
+
+pub const TOKEN_REJECTED: &str = "digestbot: Telegram rejected TELOXIDE_TOKEN (Unauthorized or Not Found). \
+Check the token from @BotFather, and TELOXIDE_API_URL if you set it.";

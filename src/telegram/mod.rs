@@ -54,9 +54,16 @@ pub struct Options {
     pub limits: Limits,
 }
 
+/// Why the bot stopped serving on its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stop {
+    /// Telegram (or the server at `TELOXIDE_API_URL`) rejects the token: retrying cannot help.
+    TokenRejected,
+}
+
 /// Serves updates by long polling until stopped. Telegram being unreachable at start or later is
-/// retried with backoff, never a panic.
-pub async fn run(bot: Bot, app: Arc<App>, options: Options) {
+/// retried with backoff, never a panic; only a rejected token ends it.
+pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> {
     let token = bot.token().to_string();
     let bot: Tg = bot.throttle(options.limits);
     let error_token = token.clone();
@@ -83,8 +90,9 @@ pub async fn run(bot: Bot, app: Arc<App>, options: Options) {
         match dispatcher.try_dispatch_with_listener(listener, on_listener_error).await {
             Ok(()) => {
                 tracing::info!("stopped");
-                return;
+                return Ok(());
             }
+            Err(RequestError::Api(ApiError::InvalidToken)) => return Err(Stop::TokenRejected),
             Err(e) => {
                 tracing::warn!("cannot reach Telegram ({}); retrying in {backoff:?}", redact(&e.to_string(), &token));
                 tokio::time::sleep(backoff).await;

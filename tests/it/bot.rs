@@ -352,6 +352,18 @@ async fn telegram_being_down_at_start_is_retried_until_it_answers() {
 }
 
 #[tokio::test]
+async fn a_rejected_token_stops_the_bot_with_a_reason_instead_of_retrying_forever() {
+    let api = FakeApi::start().await;
+    api.reject_token();
+    let library = Library::load(&seed_dir(), analyzer()).unwrap();
+    let app = Arc::new(App::new(Config::default(), library, analyzer()));
+    let bot = Bot::new(TOKEN).set_api_url(api.url.parse().unwrap());
+    let run = digestbot::telegram::run(bot, app, Default::default());
+    let stopped = tokio::time::timeout(std::time::Duration::from_secs(10), run).await;
+    assert_eq!(stopped, Ok(Err(digestbot::telegram::Stop::TokenRejected)));
+}
+
+#[tokio::test]
 async fn many_chats_at_once_are_all_answered() {
     let api = spawn_bot().await;
     api.push_all((0..40).map(|i| message(private_chat(1200 + i), 1200 + i, "/search 监督")));

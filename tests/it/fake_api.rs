@@ -35,6 +35,7 @@ struct Inner {
     next_message: AtomicI64,
     /// Answer this many `getMe` calls with an error first, as Telegram does when it is down.
     failing_get_me: AtomicI64,
+    rejecting_token: std::sync::atomic::AtomicBool,
     first_get_updates: std::sync::OnceLock<std::time::Instant>,
 }
 
@@ -50,6 +51,9 @@ async fn handle(State(inner): State<Arc<Inner>>, Path((_, method)): Path<(String
     let ok = |result: Value| json!({ "ok": true, "result": result }).to_string();
     match method.as_str() {
         "getme" => {
+            if inner.rejecting_token.load(Ordering::SeqCst) {
+                return json!({ "ok": false, "error_code": 401, "description": "Unauthorized" }).to_string();
+            }
             if inner.failing_get_me.fetch_sub(1, Ordering::SeqCst) > 0 {
                 return json!({ "ok": false, "error_code": 502, "description": "Bad Gateway" }).to_string();
             }
@@ -133,6 +137,11 @@ impl FakeApi {
         }
         drop(queue);
         self.inner.new_update.notify_waiters();
+    }
+
+    /// Answers `getMe` as Telegram does for a wrong token.
+    pub fn reject_token(&self) {
+        self.inner.rejecting_token.store(true, Ordering::SeqCst);
     }
 
     /// Makes the next `n` `getMe` calls fail.
