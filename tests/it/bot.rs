@@ -343,6 +343,23 @@ async fn bad_input_gets_a_short_answer_or_silence_and_never_stops_the_bot() {
 }
 
 #[tokio::test]
+async fn a_blocked_chat_and_an_unchanged_message_are_logged_and_the_bot_carries_on() {
+    let api = spawn_bot().await;
+    api.block_chat(1301);
+    api.push(message(private_chat(1301), 1301, "/help"));
+    api.wait_until("the refused message", |c| !to_chat(c, "sendMessage", 1301).is_empty()).await;
+    // A page button on page 1 of a search re-renders page 1: "message is not modified".
+    api.push(message(private_chat(1302), 1302, "/search 人大代表"));
+    let first = &messages_to(&api, 1302, 1).await[0];
+    let back_to_first = button(first, "下一页").replacen("p1.", "p0.", 1);
+    api.push(callback(1302, 1302, 1000, &back_to_first));
+    api.wait_until("the unchanged edit", |c| c.iter().any(|c| c.method == "editmessagetext")).await;
+    api.push(message(private_chat(1303), 1303, "/help"));
+    assert!(text(&messages_to(&api, 1303, 1).await[0]).contains("/search"), "others are still served");
+    assert_eq!(to_chat(&api.calls("sendMessage"), "sendMessage", 1301).len(), 1, "no retry loop on a blocked chat");
+}
+
+#[tokio::test]
 async fn telegram_being_down_at_start_is_retried_until_it_answers() {
     let api = spawn_bot_with(|api| api.fail_get_me(2)).await;
     api.push(message(private_chat(1001), 1001, "/help"));

@@ -36,6 +36,8 @@ struct Inner {
     /// Answer this many `getMe` calls with an error first, as Telegram does when it is down.
     failing_get_me: AtomicI64,
     rejecting_token: std::sync::atomic::AtomicBool,
+    /// Chats whose messages fail as if the user blocked the bot.
+    blocked_chat: AtomicI64,
     first_get_updates: std::sync::OnceLock<std::time::Instant>,
 }
 
@@ -90,7 +92,19 @@ async fn handle(State(inner): State<Arc<Inner>>, Path((_, method)): Path<(String
             let at = std::time::Instant::now();
             inner.calls.lock().unwrap().push(Call { method: method.clone(), body: body.clone(), at });
             inner.new_call.notify_waiters();
+            let blocked = inner.blocked_chat.load(Ordering::SeqCst);
+            if blocked != 0 && body["chat_id"].as_i64() == Some(blocked) {
+                let error =
+                    json!({ "ok": false, "error_code": 403, "description": "Forbidden: bot was blocked by the user" });
+                return error.to_string();
+            }
             match method.as_str() {
+                "editmessagetext" if body["text"].as_str().is_some_and(|t| t.contains("第 1/")) => {
+                    // Pressing a button that shows what is already shown.
+                    json!({ "ok": false, "error_code": 400,
+                            "description": "Bad Request: message is not modified: specified new message content and reply markup are exactly the same" })
+                    .to_string()
+                }
                 "sendmessage" | "editmessagetext" => {
                     let id = match body["message_id"].as_i64() {
                         Some(id) => id,
@@ -137,6 +151,11 @@ impl FakeApi {
         }
         drop(queue);
         self.inner.new_update.notify_waiters();
+    }
+
+    /// Fails every message to `chat` as Telegram does when its user blocked the bot.
+    pub fn block_chat(&self, chat: i64) {
+        self.inner.blocked_chat.store(chat, Ordering::SeqCst);
     }
 
     /// Answers `getMe` as Telegram does for a wrong token.
