@@ -45,12 +45,13 @@ pub const HELP: &str = "用法\n\n\
 pub const SEARCH_USAGE: &str = "请在 /search 后面写上要找的词，例如：/search 人大代表";
 pub const READ_USAGE: &str = "请在 /read 后面写上编号，例如搜索结果末尾的编号。也可以用 /toc 浏览目录。";
 
+/// A list's heading, with ` · 第 2/5 页` when there is more than one page.
+fn paged(head: String, page: usize, pages: usize) -> String {
+    if pages > 1 { format!("{head} · 第 {page}/{pages} 页") } else { head }
+}
+
 pub fn search_header(query: &str, total: usize, page: usize, pages: usize) -> String {
-    if pages > 1 {
-        format!("🔎「{query}」共 {total} 段 · 第 {page}/{pages} 页")
-    } else {
-        format!("🔎「{query}」共 {total} 段")
-    }
+    paged(format!("🔎「{query}」共 {total} 段"), page, pages)
 }
 
 pub const OPEN_PASSAGE: &str = "阅读全文 ›";
@@ -80,11 +81,7 @@ pub fn not_found_id(id: &str) -> String {
 }
 
 pub fn speakers_header(total: usize, page: usize, pages: usize) -> String {
-    if pages > 1 {
-        format!("发言人（共 {total} 篇发言）· 第 {page}/{pages} 页")
-    } else {
-        format!("发言人（共 {total} 篇发言）")
-    }
+    paged(format!("发言人（共 {total} 篇发言）"), page, pages)
 }
 
 pub fn speaker_choices(query: &str, n: usize) -> String {
@@ -96,11 +93,7 @@ pub fn no_speaker(query: &str) -> String {
 }
 
 pub fn toc_header(total: usize, page: usize, pages: usize) -> String {
-    if pages > 1 {
-        format!("目录（共 {total} 份摘登）· 第 {page}/{pages} 页")
-    } else {
-        format!("目录（共 {total} 份摘登）")
-    }
+    paged(format!("目录（共 {total} 份摘登）"), page, pages)
 }
 
 pub fn speech_count(n: usize) -> String {
