@@ -125,7 +125,7 @@ fn main() {
         let mut total = 0;
         for _ in 0..RUNS {
             let t = Instant::now();
-            let (_, results) = library.search(raw, 0, 10).expect("search works");
+            let results = library.search(raw, 0, 10).expect("search works");
             times.push(t.elapsed());
             total = results.total;
         }

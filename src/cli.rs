@@ -175,7 +175,7 @@ fn run_search(dir: &std::path::Path, query: &str, limit: usize, json: bool) -> E
         tracing::warn!("{problem}");
     }
     match library.search(query, 0, limit) {
-        Ok((_, results)) => {
+        Ok(results) => {
             if json {
                 println!("{}", search::render_json(&library, query, &results));
             } else {

@@ -4,8 +4,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::corpus::{self, Corpus};
-use crate::search::{Analyzer, IndexError, Loc, QueryError, Results, SearchIndex, parse_query};
+use crate::corpus::{self, Corpus, Loc};
+use crate::search::{Analyzer, IndexError, QueryError, Results, SearchIndex, parse_query};
 
 #[derive(Debug)]
 pub struct Library {
@@ -39,24 +39,18 @@ impl Library {
     }
 
     /// Searches for what a person typed: hits `offset..offset + limit`, best first, with snippets.
-    pub fn search(
-        &self,
-        raw: &str,
-        offset: usize,
-        limit: usize,
-    ) -> Result<(crate::search::Query, Results), SearchError> {
+    pub fn search(&self, raw: &str, offset: usize, limit: usize) -> Result<Results, SearchError> {
         let query = parse_query(&self.index.analyzer().normalizer, raw).map_err(SearchError::Query)?;
-        let results = self.index.search_with_snippets(&self.corpus, &query, offset, limit)?;
-        Ok((query, results))
+        Ok(self.index.search_with_snippets(&self.corpus, &query, offset, limit)?)
     }
 }
 
 /// Something an id names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
-    Digest(usize),
-    Speech(usize, usize),
-    Section(usize, usize, usize),
+    Digest { digest: usize },
+    Speech { digest: usize, speech: usize },
+    Section { digest: usize, speech: usize, section: usize },
     Passage(Loc),
 }
 
@@ -66,7 +60,7 @@ impl Library {
     pub fn find(&self, id: &str) -> Option<Target> {
         let digests = &self.corpus.digests;
         if let Some(d) = digests.iter().position(|d| d.id == id) {
-            return Some(Target::Digest(d));
+            return Some(Target::Digest { digest: d });
         }
         // Digest ids never end like element ids (the loader hashes such names), so this is not ambiguous.
         let (digest_id, rest) = id.rsplit_once('_')?;
@@ -74,11 +68,11 @@ impl Library {
         let digest = &digests[d];
         for (s, speech) in digest.speeches.iter().enumerate() {
             if speech.id == id {
-                return Some(Target::Speech(d, s));
+                return Some(Target::Speech { digest: d, speech: s });
             }
             for (c, section) in speech.sections.iter().enumerate() {
                 if rest.starts_with('c') && section.id == id {
-                    return Some(Target::Section(d, s, c));
+                    return Some(Target::Section { digest: d, speech: s, section: c });
                 }
                 if let Some(p) = section.passages.iter().position(|p| p.id == id) {
                     let loc = Loc { digest: d as u32, speech: s as u32, section: c as u32, passage: p as u32 };
@@ -107,11 +101,11 @@ impl Library {
 
     /// Where a passage comes from: `《speech》 · speaker · section · digest，date`.
     pub fn source(&self, loc: Loc) -> String {
-        let Some((d, s, c, _)) = loc.resolve(&self.corpus) else { return String::new() };
-        let mut parts = vec![format!("《{}》", s.title)];
-        parts.extend(s.speaker_name().map(str::to_string));
-        parts.extend(c.heading.clone());
-        parts.push(d.dated_title());
+        let Some(at) = loc.resolve(&self.corpus) else { return String::new() };
+        let mut parts = vec![format!("《{}》", at.speech.title)];
+        parts.extend(at.speech.speaker_name().map(str::to_string));
+        parts.extend(at.section.heading.clone());
+        parts.push(at.digest.dated_title());
         parts.join(" · ")
     }
 

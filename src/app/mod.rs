@@ -18,9 +18,10 @@ use self::command::{Command, Parsed};
 use self::limiter::Limiter;
 use self::reply::{Button, Message, Response, Rich, Style};
 use crate::config::Config;
+use crate::corpus::Loc;
 use crate::library::{Library, SearchError, Target};
 use crate::messages as msg;
-use crate::search::{Analyzer, Loc};
+use crate::search::Analyzer;
 
 /// Search hits on one page of a reply.
 pub const PAGE_SIZE: usize = 5;
@@ -198,7 +199,7 @@ impl App {
                 Some(Target::Passage(loc)) => {
                     self.section(&library, loc.digest as usize, loc.speech as usize, loc.section as usize)
                 }
-                Some(Target::Section(d, s, c)) => self.section(&library, d, s, c),
+                Some(Target::Section { digest, speech, section }) => self.section(&library, digest, speech, section),
                 _ => return Response::notice(msg::EXPIRED),
             },
             Action::Speakers(page) => self.speakers(&library, page as usize),
@@ -251,7 +252,7 @@ impl App {
 
     /// A page of search results.
     fn search(&self, library: &Library, caller: Caller, query: &str, page: usize) -> Response {
-        let (_, results) = match library.search(query, page.saturating_mul(PAGE_SIZE), PAGE_SIZE) {
+        let results = match library.search(query, page.saturating_mul(PAGE_SIZE), PAGE_SIZE) {
             Ok(found) => found,
             Err(SearchError::Query(e)) => return Response::text(plain(&msg::query_error(&e))),
             Err(SearchError::Index(e)) => {
@@ -274,9 +275,9 @@ impl App {
             text.snippet(&hit.snippet);
             text.plain("\n");
             text.italic(library.source(hit.loc));
-            if let Some((_, _, _, p)) = hit.loc.resolve(&library.corpus) {
+            if let Some(at) = hit.loc.resolve(&library.corpus) {
                 text.plain(" ");
-                text.push(msg::OPEN_PASSAGE, Style::Open(p.id.clone()));
+                text.push(msg::OPEN_PASSAGE, Style::Open(at.passage.id.clone()));
             }
         }
         let inline = QueryRef::Inline(query.to_string());
@@ -291,15 +292,16 @@ impl App {
     fn open(&self, library: &Library, id: &str) -> Response {
         match library.find(id) {
             Some(Target::Passage(loc)) => self.passage(library, loc),
-            Some(Target::Section(d, s, c)) => self.section(library, d, s, c),
-            Some(Target::Speech(d, s)) => self.speech(library, d, s),
-            Some(Target::Digest(d)) => self.digest(library, d),
+            Some(Target::Section { digest, speech, section }) => self.section(library, digest, speech, section),
+            Some(Target::Speech { digest, speech }) => self.speech(library, digest, speech),
+            Some(Target::Digest { digest }) => self.digest(library, digest),
             None => Response::text(plain(&msg::not_found_id(id))),
         }
     }
 
     fn passage(&self, library: &Library, loc: Loc) -> Response {
-        let Some((_, s, c, p)) = loc.resolve(&library.corpus) else { return Response::text(plain(msg::EXPIRED)) };
+        let Some(at) = loc.resolve(&library.corpus) else { return Response::text(plain(msg::EXPIRED)) };
+        let (s, c, p) = (at.speech, at.section, at.passage);
         let mut text = Rich::new();
         text.bold(format!("《{}》", s.title));
         let mut byline: Vec<&str> = s.speaker_name().into_iter().collect();
@@ -311,7 +313,7 @@ impl App {
         text.plain(format!("\n\n{}\n\n", p.text()));
         text.italic(format!("— {}", library.source(loc)));
         let (previous, next) = library.neighbors(loc);
-        let id_of = |l: Loc| l.resolve(&library.corpus).map(|(_, _, _, p)| p.id.clone());
+        let id_of = |l: Loc| l.resolve(&library.corpus).map(|at| at.passage.id.clone());
         let mut row = Vec::new();
         row.extend(previous.and_then(id_of).map(|id| button(msg::PREVIOUS_PASSAGE, Action::Open(id))));
         row.push(button(msg::WHOLE_SECTION, Action::Section(p.id.clone())));
@@ -490,14 +492,15 @@ impl App {
         let query: String = query.chars().take(crate::search::MAX_QUERY_CHARS).collect();
         let page: usize = offset.parse().unwrap_or(0);
         let library = self.library();
-        let Ok((_, results)) = library.search(&query, page.saturating_mul(INLINE_PAGE_SIZE), INLINE_PAGE_SIZE) else {
+        let Ok(results) = library.search(&query, page.saturating_mul(INLINE_PAGE_SIZE), INLINE_PAGE_SIZE) else {
             return InlineAnswer::default();
         };
         let articles = results
             .hits
             .iter()
             .filter_map(|hit| {
-                let (_, s, _, p) = hit.loc.resolve(&library.corpus)?;
+                let at = hit.loc.resolve(&library.corpus)?;
+                let (s, p) = (at.speech, at.passage);
                 let mut message = Rich::new();
                 // One message holds it all: a long passage is cut so its source still fits.
                 let text = p.text();

@@ -14,7 +14,7 @@ pub fn render_text(library: &Library, query: &str, results: &Results, emphasis: 
     }
     let mut out = messages::total(results.total);
     for (n, hit) in results.hits.iter().enumerate() {
-        let id = hit.loc.resolve(&library.corpus).map_or("", |(_, _, _, p)| p.id.as_str());
+        let id = hit.loc.resolve(&library.corpus).map_or("", |at| at.passage.id.as_str());
         let _ = write!(
             out,
             "\n\n{}. {}\n   {}\n   {id}",
@@ -54,7 +54,8 @@ pub fn render_json(library: &Library, query: &str, results: &Results) -> String 
         .hits
         .iter()
         .filter_map(|hit| {
-            let (d, s, c, p) = hit.loc.resolve(&library.corpus)?;
+            let at = hit.loc.resolve(&library.corpus)?;
+            let (d, s, c, p) = (at.digest, at.speech, at.section, at.passage);
             Some(JsonHit {
                 passage_id: &p.id,
                 digest: &d.title,

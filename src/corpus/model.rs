@@ -93,6 +93,37 @@ impl Passage {
     }
 }
 
+/// Where a passage is in a corpus: the positions of its digest, speech, section and of the
+/// passage itself. Small and `Copy`, so an index can keep one per passage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Loc {
+    pub digest: u32,
+    pub speech: u32,
+    pub section: u32,
+    pub passage: u32,
+}
+
+/// A passage with the digest, speech and section it is in.
+#[derive(Debug, Clone, Copy)]
+pub struct Located<'c> {
+    pub digest: &'c Digest,
+    pub speech: &'c Speech,
+    pub section: &'c Section,
+    pub passage: &'c Passage,
+}
+
+impl Loc {
+    /// What this points at in `corpus`; None when the corpus has no such passage (it was
+    /// built from another corpus).
+    pub fn resolve<'c>(&self, corpus: &'c Corpus) -> Option<Located<'c>> {
+        let digest = corpus.digests.get(self.digest as usize)?;
+        let speech = digest.speeches.get(self.speech as usize)?;
+        let section = speech.sections.get(self.section as usize)?;
+        let passage = section.passages.get(self.passage as usize)?;
+        Some(Located { digest, speech, section, passage })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {

@@ -17,7 +17,7 @@ use super::normalize::Normalizer;
 use super::query::Query;
 use super::snippet::{Snippet, snippet};
 use super::tokens::{BIGRAMS, GramTokenizer, UNIGRAMS, WORDS, WordTokenizer, is_word};
-use crate::corpus::{Corpus, Digest, Passage, Section, Speech};
+use crate::corpus::{Corpus, Loc};
 
 /// What every part of search shares, built once per process: loading jieba's dictionary costs
 /// ~130 ms (release), the conversion tables a few more.
@@ -36,24 +36,6 @@ impl Analyzer {
 impl Default for Analyzer {
     fn default() -> Self {
         Analyzer::new()
-    }
-}
-
-/// Where a passage is in the corpus.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Loc {
-    pub digest: u32,
-    pub speech: u32,
-    pub section: u32,
-    pub passage: u32,
-}
-
-impl Loc {
-    pub fn resolve<'c>(&self, corpus: &'c Corpus) -> Option<(&'c Digest, &'c Speech, &'c Section, &'c Passage)> {
-        let d = corpus.digests.get(self.digest as usize)?;
-        let s = d.speeches.get(self.speech as usize)?;
-        let c = s.sections.get(self.section as usize)?;
-        Some((d, s, c, c.passages.get(self.passage as usize)?))
     }
 }
 
@@ -353,8 +335,8 @@ impl SearchIndex {
     ) -> Result<Results, IndexError> {
         let mut results = self.search(query, offset, limit)?;
         for hit in &mut results.hits {
-            if let Some((_, _, _, p)) = hit.loc.resolve(corpus) {
-                hit.snippet = snippet(&self.analyzer.normalizer, p.text(), &query.terms);
+            if let Some(found) = hit.loc.resolve(corpus) {
+                hit.snippet = snippet(&self.analyzer.normalizer, found.passage.text(), &query.terms);
             }
         }
         Ok(results)

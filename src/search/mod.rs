@@ -6,7 +6,7 @@ mod query;
 mod snippet;
 mod tokens;
 
-pub use index::{Analyzer, Hit, IndexError, Loc, Results, SearchIndex};
+pub use index::{Analyzer, Hit, IndexError, Results, SearchIndex};
 pub use normalize::{Normalized, Normalizer, is_han};
 pub use query::{MAX_QUERY_CHARS, Query, QueryError, parse as parse_query};
 pub use snippet::{SNIPPET_CHARS, Snippet, matches, snippet};

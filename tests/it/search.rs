@@ -64,8 +64,8 @@ fn truth(library: &Library, raw: &str) -> BTreeSet<String> {
 }
 
 fn found(library: &Library, raw: &str) -> (usize, Vec<String>) {
-    let (_, results) = library.search(raw, 0, 100_000).unwrap_or_else(|e| panic!("{raw}: {e:?}"));
-    let ids = results.hits.iter().map(|h| h.loc.resolve(&library.corpus).unwrap().3.id.clone()).collect();
+    let results = library.search(raw, 0, 100_000).unwrap_or_else(|e| panic!("{raw}: {e:?}"));
+    let ids = results.hits.iter().map(|h| h.loc.resolve(&library.corpus).unwrap().passage.id.clone()).collect();
     (results.total, ids)
 }
 
@@ -219,8 +219,8 @@ fn equal_scores_keep_corpus_order_and_pages_join_up() {
     let (_, all) = found(library, "人大");
     let mut paged = Vec::new();
     for page in 0..all.len().div_ceil(5) {
-        let (_, results) = library.search("人大", page * 5, 5).unwrap();
-        paged.extend(results.hits.iter().map(|h| h.loc.resolve(&library.corpus).unwrap().3.id.clone()));
+        let results = library.search("人大", page * 5, 5).unwrap();
+        paged.extend(results.hits.iter().map(|h| h.loc.resolve(&library.corpus).unwrap().passage.id.clone()));
     }
     assert_eq!(paged, all);
 }
@@ -228,13 +228,13 @@ fn equal_scores_keep_corpus_order_and_pages_join_up() {
 #[test]
 fn snippets_show_the_match_highlighted_in_the_published_text() {
     let library = seed_library();
-    let (_, results) = library.search("人大代表 票决", 0, 10).unwrap();
+    let results = library.search("人大代表 票决", 0, 10).unwrap();
     assert_eq!(results.total, 1);
     let s = &results.hits[0].snippet;
     assert!(s.text.chars().count() <= digestbot::search::SNIPPET_CHARS + 2);
     let marked: Vec<&str> = s.highlights.iter().map(|&(a, b)| &s.text[a..b]).collect();
     assert_eq!(marked, ["人大代表票决"], "adjacent matches merge");
-    let (_, results) = library.search("人大代表", 0, 10).unwrap();
+    let results = library.search("人大代表", 0, 10).unwrap();
     for hit in &results.hits {
         let marked: Vec<&str> = hit.snippet.highlights.iter().map(|&(a, b)| &hit.snippet.text[a..b]).collect();
         assert!(!marked.is_empty() && marked.iter().all(|m| *m == "人大代表"), "{marked:?}");
@@ -266,8 +266,8 @@ fn bad_queries_get_a_clear_answer_and_never_a_panic() {
 #[test]
 fn a_page_far_past_the_end_is_empty_and_costs_nothing() {
     let library = seed_library();
-    let (_, results) = library.search("人大", usize::MAX / 2, 10).unwrap();
+    let results = library.search("人大", usize::MAX / 2, 10).unwrap();
     assert!(results.total > 10 && results.hits.is_empty());
-    let (_, results) = library.search("人大", 3, usize::MAX).unwrap();
+    let results = library.search("人大", 3, usize::MAX).unwrap();
     assert_eq!(results.hits.len(), results.total - 3);
 }
