@@ -16,11 +16,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use digestbot::app::App;
-use digestbot::config::Config;
 use digestbot::library::Library;
 use digestbot::search::Analyzer;
-use digestbot::telegram::{Limits, Options};
-use fake_api::{FakeApi, message, private_chat};
+use digestbot::telegram::Options;
+use fake_api::{FakeApi, message, private_chat, unlimited};
 
 const BURST: i64 = 3000;
 const STEADY: i64 = 1000;
@@ -38,18 +37,12 @@ fn sent_to(api: &FakeApi, from: i64, to: i64) -> Vec<fake_api::Call> {
 async fn main() {
     let dir = std::env::var("DIGESTBOT_BENCH_CORPUS").unwrap_or_else(|_| "../shared/bench-corpus/".into());
     let analyzer = Arc::new(Analyzer::new());
-    let library = Library::load(std::path::Path::new(&dir), analyzer.clone()).expect("corpus indexes");
+    let library = Library::load(std::path::Path::new(&dir), analyzer).expect("corpus indexes");
     println!("corpus: {} passages", library.index.len());
-    let app = Arc::new(App::new(Config::default(), library, analyzer));
+    let app = Arc::new(App::new(library));
     let api = FakeApi::start().await;
     let bot = teloxide::Bot::new("1:BENCH").set_api_url(api.url.parse().unwrap());
-    let lifted = Limits {
-        messages_per_sec_chat: 1_000_000,
-        messages_per_min_chat: 1_000_000,
-        messages_per_min_channel_or_supergroup: 1_000_000,
-        messages_per_sec_overall: 1_000_000,
-    };
-    tokio::spawn(digestbot::telegram::run(bot, app, Options { ctrlc: false, limits: lifted }));
+    tokio::spawn(digestbot::telegram::run(bot, app, Options { limits: unlimited(), ..Options::default() }));
     while api.first_get_updates().is_none() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }

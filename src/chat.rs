@@ -3,39 +3,15 @@
 
 use std::io::{BufRead, Write};
 
-use crate::app::reply::{Button, Message, Response, Rich, Style};
+use crate::app::reply::{Button, Message, Response};
 use crate::app::{App, Caller};
-
-/// How a terminal shows emphasis.
-#[derive(Debug, Clone, Copy)]
-pub enum Emphasis {
-    /// ANSI bold, for a terminal.
-    Bold,
-    /// `**…**`, for pipes and files.
-    Stars,
-}
+use crate::messages as msg;
+use crate::plain::{Emphasis, render};
 
 /// The terminal user, chatting privately.
 const CALLER: Caller = Caller { user: 1, chat: 1, private: true };
 /// The bot's name in `/cmd@name`.
 const ME: &str = "digestbot";
-
-/// Plain text for a terminal: emphasis as `emphasis` says, links as the command that opens them.
-pub fn render(text: &Rich, emphasis: Emphasis) -> String {
-    let (open, close) = match emphasis {
-        Emphasis::Bold => ("\x1b[1m", "\x1b[0m"),
-        Emphasis::Stars => ("**", "**"),
-    };
-    let mut out = String::new();
-    for span in &text.0 {
-        match &span.style {
-            Style::Plain | Style::Italic => out.push_str(&span.text),
-            Style::Bold => out.push_str(&format!("{open}{}{close}", span.text)),
-            Style::Open(id) => out.push_str(&format!("{}（/read {id}）", span.text)),
-        }
-    }
-    out
-}
 
 fn print_message(
     out: &mut impl Write,
@@ -65,7 +41,7 @@ fn print_response(
 ) -> std::io::Result<()> {
     choices.clear();
     if let Some(notice) = response.notice.as_ref().filter(|n| !n.is_empty()) {
-        writeln!(out, "（{notice}）")?;
+        writeln!(out, "{}", msg::chat_notice(notice))?;
     }
     for message in response.edit.iter().chain(&response.messages) {
         print_message(out, message, emphasis, choices)?;

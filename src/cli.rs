@@ -9,6 +9,7 @@ use crate::app::App;
 use crate::cmd::{check, search};
 use crate::config::Config;
 use crate::library::{Library, SearchError};
+use crate::plain::Emphasis;
 use crate::search::Analyzer;
 use crate::{corpus, messages};
 
@@ -87,7 +88,7 @@ pub fn run(cli: Cli) -> ExitCode {
 fn build_app(config: Config) -> Option<App> {
     let started = std::time::Instant::now();
     let analyzer = std::sync::Arc::new(Analyzer::new());
-    let library = match Library::load(&config.corpus_dir, analyzer.clone()) {
+    let library = match Library::load(&config.corpus_dir, analyzer) {
         Ok(library) => library,
         Err(e) => {
             tracing::error!("{e}");
@@ -104,16 +105,13 @@ fn build_app(config: Config) -> Option<App> {
         config.corpus_dir.display(),
         started.elapsed().as_secs_f64()
     );
-    Some(App::new(config, library, analyzer))
+    Some(App::new(library))
 }
 
 fn serve(config: Config) -> ExitCode {
     let token = std::env::var("TELOXIDE_TOKEN").unwrap_or_default();
     if token.trim().is_empty() {
-        eprintln!(
-            "digestbot: TELOXIDE_TOKEN is not set. Get a token from @BotFather and run\n  \
-             TELOXIDE_TOKEN=123:abc digestbot serve\nor try the bot without Telegram: digestbot chat"
-        );
+        eprintln!("{}", messages::MISSING_TOKEN);
         return ExitCode::from(2);
     }
     let mut bot = teloxide::Bot::new(token.trim());
@@ -148,7 +146,7 @@ fn chat(config: Config) -> ExitCode {
     use std::io::IsTerminal;
     let Some(app) = build_app(config) else { return ExitCode::FAILURE };
     let interactive = std::io::stdin().is_terminal();
-    let emphasis = if std::io::stdout().is_terminal() { search::Emphasis::Bold } else { search::Emphasis::Stars };
+    let emphasis = Emphasis::for_stdout();
     if interactive {
         println!("{}", messages::CHAT_INTRO);
     }
@@ -162,7 +160,6 @@ fn chat(config: Config) -> ExitCode {
 }
 
 fn run_search(dir: &std::path::Path, query: &str, limit: usize, json: bool) -> ExitCode {
-    use std::io::IsTerminal;
     let library = match Library::load(dir, std::sync::Arc::new(Analyzer::new())) {
         Ok(library) => library,
         Err(e) => {
@@ -179,9 +176,7 @@ fn run_search(dir: &std::path::Path, query: &str, limit: usize, json: bool) -> E
             if json {
                 println!("{}", search::render_json(&library, query, &results));
             } else {
-                let emphasis =
-                    if std::io::stdout().is_terminal() { search::Emphasis::Bold } else { search::Emphasis::Stars };
-                println!("{}", search::render_text(&library, query, &results, emphasis));
+                println!("{}", search::render_text(&library, query, &results, Emphasis::for_stdout()));
             }
             ExitCode::SUCCESS
         }
@@ -199,32 +194,5 @@ fn run_search(dir: &std::path::Path, query: &str, limit: usize, json: bool) -> E
             eprintln!("{}", messages::SEARCH_FAILED);
             ExitCode::FAILURE
         }
-    }
-}
-
-/// Logs go to stderr, filtered by `RUST_LOG` (default `info`), so stdout stays the command's output.
-/// The bot token is cut out of every line: library errors can carry request URLs, which carry it.
-pub fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let token = std::env::var("TELOXIDE_TOKEN").unwrap_or_default().trim().to_string();
-    let writer = move || Redacting { token: token.clone() };
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).try_init();
-}
-
-/// Stderr with the token replaced (the formatter writes each event in one call).
-struct Redacting {
-    token: String,
-}
-
-impl std::io::Write for Redacting {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let text = String::from_utf8_lossy(buf);
-        std::io::stderr().write_all(crate::telegram::redact(&text, &self.token).as_bytes())?;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        std::io::stderr().flush()
     }
 }

@@ -7,6 +7,8 @@ pub mod cmd;
 pub mod config;
 pub mod corpus;
 pub mod library;
+pub mod logging;
 pub mod messages;
+pub mod plain;
 pub mod search;
 pub mod telegram;

@@ -99,16 +99,6 @@ impl Library {
         })
     }
 
-    /// Where a passage comes from: `《speech》 · speaker · section · digest，date`.
-    pub fn source(&self, loc: Loc) -> String {
-        let Some(at) = loc.resolve(&self.corpus) else { return String::new() };
-        let mut parts = vec![format!("《{}》", at.speech.title)];
-        parts.extend(at.speech.speaker_name().map(str::to_string));
-        parts.extend(at.section.heading.clone());
-        parts.push(at.digest.dated_title());
-        parts.join(" · ")
-    }
-
     /// The passage before and after `loc` within its digest.
     pub fn neighbors(&self, loc: Loc) -> (Option<Loc>, Option<Loc>) {
         let digest = &self.corpus.digests[loc.digest as usize];

@@ -3,6 +3,6 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    digestbot::cli::init_logging();
+    digestbot::logging::init();
     digestbot::cli::run(digestbot::cli::Cli::parse())
 }

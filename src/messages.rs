@@ -1,6 +1,92 @@
-//! Every user-facing string, in one place. Users read Chinese.
+//! Every user-facing string and format, in one place: the wording of the bot can be read and
+//! changed here without touching its logic. Users read Chinese; operator diagnostics are English.
 
+use crate::corpus::{Digest, Located, Section, Speech};
 use crate::search::QueryError;
+
+/// The commands, as Telegram's menu shows them and in `/help` order.
+pub const COMMANDS: &[(&str, &str)] = &[
+    ("search", "搜索段落，例如 /search 人大代表"),
+    ("speaker", "按发言人浏览，例如 /speaker 合肥"),
+    ("read", "按编号阅读段落、小节或发言"),
+    ("toc", "目录：摘登 → 发言 → 小节"),
+    ("random", "随机一段"),
+    ("help", "使用说明"),
+    ("start", "开始"),
+];
+
+// How the corpus is named wherever it is shown.
+
+/// `《speech title》`
+pub fn title(speech: &Speech) -> String {
+    format!("《{}》", speech.title)
+}
+
+/// `title，2024-03-05`, or the title alone when the date is unknown.
+pub fn dated_title(digest: &Digest) -> String {
+    match &digest.date {
+        Some(date) => format!("{}，{date}", digest.title),
+        None => digest.title.clone(),
+    }
+}
+
+/// A speaker, or a mark for a speech without one.
+pub fn speaker(speech: &Speech) -> &str {
+    speech.speaker_name().unwrap_or(NO_SPEAKER)
+}
+
+/// A section's heading; an introduction and headless closing paragraphs are named for what they are.
+pub fn heading(section: &Section, index: usize) -> &str {
+    section.heading.as_deref().unwrap_or(if index == 0 { INTRO } else { UNTITLED_SECTION })
+}
+
+/// Parts of a line that says who and where, joined: `speaker · heading`.
+pub fn byline<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    parts.into_iter().collect::<Vec<_>>().join(" · ")
+}
+
+/// `speaker · heading` under a passage; empty when the speech has neither.
+pub fn passage_byline(speech: &Speech, section: &Section) -> String {
+    byline(speech.speaker_name().into_iter().chain(section.heading.as_deref()))
+}
+
+/// Where a passage comes from: `《speech》 · speaker · section · digest，date`.
+pub fn source(at: &Located<'_>) -> String {
+    let title = title(at.speech);
+    let digest = dated_title(at.digest);
+    byline(
+        [title.as_str()]
+            .into_iter()
+            .chain(at.speech.speaker_name())
+            .chain(at.section.heading.as_deref())
+            .chain([digest.as_str()]),
+    )
+}
+
+/// A source under the text it attributes.
+pub fn attribution(source: &str) -> String {
+    format!("— {source}")
+}
+
+/// A speech as a choice: `speaker：title`.
+pub fn speech_choice(speech: &Speech) -> String {
+    format!("{}：{}", speaker(speech), speech.title)
+}
+
+/// A line of the speaker list: `speaker — 《title》`.
+pub fn speaker_line(speech: &Speech) -> String {
+    format!("{} — {}", speaker(speech), title(speech))
+}
+
+/// An inline result's title: `《title》 · speaker`.
+pub fn article_title(speech: &Speech) -> String {
+    byline([title(speech).as_str()].into_iter().chain(speech.speaker_name()))
+}
+
+/// Text cut short.
+pub fn cut_short(text: &str) -> String {
+    format!("{text}…")
+}
 
 pub fn query_error(e: &QueryError) -> String {
     match e {
@@ -106,8 +192,30 @@ pub fn section_count(n: usize) -> String {
 
 pub const EMPTY_CORPUS: &str = "目前还没有收录任何摘登。";
 
+// The terminal.
+
+/// A link in a terminal: the command that opens it.
+pub fn chat_link(text: &str, id: &str) -> String {
+    format!("{text}（/read {id}）")
+}
+
+/// A button's short notice in a terminal.
+pub fn chat_notice(notice: &str) -> String {
+    format!("（{notice}）")
+}
+
 pub const CHAT_INTRO: &str = "digestbot 终端版：像在 Telegram 里一样输入，例如 /search 人大代表 或直接输入词语；\
 按钮显示为 [1] [2]…，输入数字即可点按。/help 查看用法，/quit 退出。";
+
+// The command line (operators).
+
+pub const MISSING_TOKEN: &str = "digestbot: TELOXIDE_TOKEN is not set. Get a token from @BotFather and run\n  \
+TELOXIDE_TOKEN=123:abc digestbot serve\nor try the bot without Telegram: digestbot chat";
+
+/// `check`'s line for an editor's note.
+pub fn check_note(paragraphs: usize) -> String {
+    format!("编者按: {paragraphs} paragraph(s)")
+}
 
 pub const TOKEN_REJECTED: &str = "digestbot: Telegram rejected TELOXIDE_TOKEN (Unauthorized or Not Found). \
 Check the token from @BotFather, and TELOXIDE_API_URL if you set it.";

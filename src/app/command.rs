@@ -27,17 +27,6 @@ pub enum Parsed {
     Text,
 }
 
-/// The commands and their Chinese descriptions, for Telegram's menu and `/help`.
-pub const COMMANDS: &[(&str, &str)] = &[
-    ("search", "搜索段落，例如 /search 人大代表"),
-    ("speaker", "按发言人浏览，例如 /speaker 合肥"),
-    ("read", "按编号阅读段落、小节或发言"),
-    ("toc", "目录：摘登 → 发言 → 小节"),
-    ("random", "随机一段"),
-    ("help", "使用说明"),
-    ("start", "开始"),
-];
-
 /// Parses a message text. `me` is the bot's username, so `/cmd@me` is ours and `/cmd@other` not.
 pub fn parse(text: &str, me: &str) -> Parsed {
     let Some(rest) = text.trim_start().strip_prefix('/') else { return Parsed::Text };

@@ -18,7 +18,7 @@ pub fn render_text(corpus: &Corpus) -> String {
             let _ = writeln!(out, "  {}", meta.join("  "));
         }
         if !d.note.is_empty() {
-            let _ = writeln!(out, "  编者按: {} paragraph(s)", d.note.len());
+            let _ = writeln!(out, "  {}", crate::messages::check_note(d.note.len()));
         }
         for (n, s) in d.speeches.iter().enumerate() {
             let speaker = s.speaker_name().unwrap_or("(no speaker)");

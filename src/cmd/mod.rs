@@ -1,4 +1,4 @@
-//! What the command-line subcommands print (the bot's own edges come later).
+//! What the command-line subcommands `check` and `search` print, for people and for tools.
 
 pub mod check;
 pub mod search;

@@ -2,9 +2,10 @@
 
 use serde::Serialize;
 
-pub use crate::chat::Emphasis;
+use crate::app::reply::Rich;
 use crate::library::Library;
 use crate::messages;
+use crate::plain::{Emphasis, render};
 use crate::search::Results;
 
 pub fn render_text(library: &Library, query: &str, results: &Results, emphasis: Emphasis) -> String {
@@ -14,14 +15,11 @@ pub fn render_text(library: &Library, query: &str, results: &Results, emphasis: 
     }
     let mut out = messages::total(results.total);
     for (n, hit) in results.hits.iter().enumerate() {
-        let id = hit.loc.resolve(&library.corpus).map_or("", |at| at.passage.id.as_str());
-        let _ = write!(
-            out,
-            "\n\n{}. {}\n   {}\n   {id}",
-            n + 1,
-            crate::chat::render(crate::app::reply::Rich::new().snippet(&hit.snippet), emphasis),
-            library.source(hit.loc)
-        );
+        let at = hit.loc.resolve(&library.corpus);
+        let id = at.map_or("", |at| at.passage.id.as_str());
+        let source = at.map(|at| messages::source(&at)).unwrap_or_default();
+        let snippet = render(Rich::new().snippet(&hit.snippet), emphasis);
+        let _ = write!(out, "\n\n{}. {snippet}\n   {source}\n   {id}", n + 1);
     }
     out
 }

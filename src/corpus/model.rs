@@ -190,14 +190,6 @@ impl Digest {
     pub fn passage_count(&self) -> usize {
         self.speeches.iter().map(Speech::passage_count).sum()
     }
-
-    /// `title，2024-03-05`, or the title alone when the date is unknown.
-    pub fn dated_title(&self) -> String {
-        match &self.date {
-            Some(date) => format!("{}，{date}", self.title),
-            None => self.title.clone(),
-        }
-    }
 }
 
 impl Speech {

@@ -18,7 +18,9 @@ use teloxide::update_listeners::Polling;
 use teloxide::{ApiError, RequestError};
 
 use crate::app::reply::{Message as Reply, Response};
-use crate::app::{App, Caller, command};
+use crate::app::{App, Caller};
+use crate::logging::redact;
+use crate::messages;
 
 /// The bot as the handlers see it: every request goes through Telegram's rate limits.
 pub type Tg = Throttle<Bot>;
@@ -31,12 +33,6 @@ const NO_PREVIEW: LinkPreviewOptions = LinkPreviewOptions {
     show_above_text: false,
 };
 
-/// Removes the bot token from text about to be logged: teloxide and reqwest errors can carry the
-/// request URL, and the URL carries the token.
-pub fn redact(text: &str, token: &str) -> String {
-    if token.is_empty() { text.to_string() } else { text.replace(token, "<token>") }
-}
-
 /// The whole update handler tree, in one place so tests drive exactly what runs.
 pub fn handler() -> UpdateHandler<RequestError> {
     dptree::entry()
@@ -46,12 +42,27 @@ pub fn handler() -> UpdateHandler<RequestError> {
 }
 
 /// How to run the bot.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Options {
     /// Stop on Ctrl-C.
     pub ctrlc: bool,
-    /// Outgoing rate limits; Telegram's own by default. Benchmarks lift them to measure the bot.
+    /// Outgoing rate limits; Telegram's own by default. Tests and benchmarks lift them.
     pub limits: Limits,
+    /// The first wait before reaching Telegram again after it could not be reached; each failure
+    /// doubles it, up to `max_retry_delay`.
+    pub retry_delay: Duration,
+    pub max_retry_delay: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            ctrlc: false,
+            limits: Limits::default(),
+            retry_delay: Duration::from_secs(1),
+            max_retry_delay: Duration::from_secs(60),
+        }
+    }
 }
 
 /// Why the bot stopped serving on its own.
@@ -78,7 +89,7 @@ pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> 
         builder = builder.enable_ctrlc_handler();
     }
     let mut dispatcher = builder.build();
-    let mut backoff = Duration::from_secs(1);
+    let mut backoff = options.retry_delay;
     loop {
         set_commands(&bot, &token).await;
         let listener = Polling::builder(bot.clone()).timeout(Duration::from_secs(10)).delete_webhook().await.build();
@@ -96,7 +107,7 @@ pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> 
             Err(e) => {
                 tracing::warn!("cannot reach Telegram ({}); retrying in {backoff:?}", redact(&e.to_string(), &token));
                 tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(Duration::from_secs(60));
+                backoff = (backoff * 2).min(options.max_retry_delay);
             }
         }
     }
@@ -105,7 +116,7 @@ pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> 
 /// The command menu Telegram shows, in Chinese.
 async fn set_commands(bot: &Tg, token: &str) {
     let commands: Vec<BotCommand> =
-        command::COMMANDS.iter().map(|(name, about)| BotCommand::new(*name, *about)).collect();
+        messages::COMMANDS.iter().map(|(name, about)| BotCommand::new(*name, *about)).collect();
     if let Err(e) = bot.set_my_commands(commands).await {
         tracing::warn!("setMyCommands failed: {}", redact(&e.to_string(), token));
     }

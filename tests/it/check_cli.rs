@@ -2,20 +2,25 @@
 
 use std::process::Command;
 
-use crate::support::{fixture, root};
+use crate::support::{fixture, fixture_corpus, root};
 
+/// Runs the binary from the checkout with the fixture corpus as its corpus.
 fn digestbot(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_digestbot"))
-        .args(args)
-        .current_dir(root())
-        .env_remove("DIGESTBOT_CORPUS_DIR")
-        .output()
-        .unwrap();
+    run(Command::new(env!("CARGO_BIN_EXE_digestbot")).args(args).env("DIGESTBOT_CORPUS_DIR", fixture_corpus()))
+}
+
+/// Runs the binary from the checkout with the corpus its configuration names.
+fn digestbot_as_configured(args: &[&str]) -> (i32, String, String) {
+    run(Command::new(env!("CARGO_BIN_EXE_digestbot")).args(args).env_remove("DIGESTBOT_CORPUS_DIR"))
+}
+
+fn run(command: &mut Command) -> (i32, String, String) {
+    let out = command.current_dir(root()).output().unwrap();
     (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
 }
 
 #[test]
-fn check_prints_the_shipped_corpus_outline_and_exits_zero() {
+fn check_prints_the_corpus_outline_and_exits_zero() {
     let (code, out, err) = digestbot(&["check"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("省委人大工作会议交流材料摘登"));
@@ -69,7 +74,7 @@ fn the_corpus_directory_comes_from_config_or_environment() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("bot.toml");
     std::fs::write(&config, format!("corpus_dir = {:?}\n", fixture("shapes").to_str().unwrap())).unwrap();
-    let (code, out, err) = digestbot(&["check", "--config", config.to_str().unwrap()]);
+    let (code, out, err) = digestbot_as_configured(&["check", "--config", config.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("政府工作报告"), "{out}");
 
@@ -87,17 +92,17 @@ fn a_bad_config_is_a_clear_error_naming_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("bot.toml");
     std::fs::write(&config, "corpus_dir = 42\n").unwrap();
-    let (code, out, err) = digestbot(&["check", "--config", config.to_str().unwrap()]);
+    let (code, out, err) = digestbot_as_configured(&["check", "--config", config.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(out.is_empty());
     assert!(err.contains("corpus_dir") && !err.contains("panicked"), "{err}");
-    let (code, _, err) = digestbot(&["check", "--config", "/nonexistent.toml"]);
+    let (code, _, err) = digestbot_as_configured(&["check", "--config", "/nonexistent.toml"]);
     assert_eq!(code, 2);
     assert!(err.contains("/nonexistent.toml"), "{err}");
 }
 
 #[test]
-fn search_lists_every_seed_passage_with_the_words_highlighted_and_its_source() {
+fn search_lists_every_passage_with_the_words_highlighted_and_its_source() {
     let (code, out, err) = digestbot(&["search", "人大代表"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("共 7 段"), "{out}");
@@ -140,6 +145,7 @@ fn chat_answers_commands_from_stdin_and_buttons_are_numbers_to_type() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_digestbot"))
         .arg("chat")
         .current_dir(root())
+        .env("DIGESTBOT_CORPUS_DIR", fixture_corpus())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())

@@ -2,12 +2,12 @@
 
 use digestbot::corpus::{Severity, load_dir};
 
-use crate::support::seed_dir;
+use crate::support::fixture_corpus;
 
 /// A corpus of the seed plus one bad file; returns the problems reported for the bad file.
 fn problems_for(name: &str, bytes: &[u8]) -> Vec<(u32, Severity, String)> {
     let dir = tempfile::tempdir().unwrap();
-    let seed = std::fs::read_dir(seed_dir()).unwrap().next().unwrap().unwrap().path();
+    let seed = std::fs::read_dir(fixture_corpus()).unwrap().next().unwrap().unwrap().path();
     std::fs::copy(&seed, dir.path().join("seed.txt")).unwrap();
     std::fs::write(dir.path().join(name), bytes).unwrap();
     let corpus = load_dir(dir.path());
@@ -80,7 +80,7 @@ fn bytes_that_are_neither_utf8_nor_gb18030_are_reported_with_their_line() {
 
 #[test]
 fn a_utf8_file_with_one_broken_byte_loads_and_says_where() {
-    let seed = std::fs::read(std::fs::read_dir(seed_dir()).unwrap().next().unwrap().unwrap().path()).unwrap();
+    let seed = std::fs::read(std::fs::read_dir(fixture_corpus()).unwrap().next().unwrap().unwrap().path()).unwrap();
     let mut broken = seed.clone();
     let at = broken.iter().position(|&b| b == b'\n').unwrap() + 1; // first byte of line 2
     broken[at] = 0xff;

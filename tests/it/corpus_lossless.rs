@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 
-use crate::support::{bench_corpus, fixture, parse_bytes, seed_dir};
+use crate::support::{bench_corpus, fixture, fixture_corpus, parse_bytes};
 
 /// Markup prefixes an editor may put before a line's text.
 const PREFIXES: &[&str] = &["", "# ", "#　", "## ", "##　", "### ", "###　", "@ ", "@　", "> ", ">　", "\\"];
@@ -45,7 +45,7 @@ fn breach(text: &str, digest: &digestbot::corpus::Digest) -> Option<String> {
 
 #[test]
 fn every_line_of_the_seed_is_in_exactly_one_place() {
-    let path = std::fs::read_dir(seed_dir()).unwrap().next().unwrap().unwrap().path();
+    let path = std::fs::read_dir(fixture_corpus()).unwrap().next().unwrap().unwrap().path();
     let bytes = std::fs::read(&path).unwrap();
     let (digest, _) = parse_bytes("seed.txt", &bytes);
     let digest = digest.unwrap();

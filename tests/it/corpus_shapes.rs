@@ -1,10 +1,10 @@
 //! The shapes this genre is published in parse into the structure a reader sees in them.
 
-use crate::support::{assert_same_text, fixture, outline, parse_bytes, parse_path, seed_dir};
+use crate::support::{assert_same_text, fixture, fixture_corpus, outline, parse_bytes, parse_path, root};
 
 #[test]
 fn the_seed_is_one_digest_of_four_speeches_with_their_numbered_sections() {
-    let corpus = digestbot::corpus::load_dir(&seed_dir());
+    let corpus = digestbot::corpus::load_dir(&fixture_corpus());
     assert!(corpus.problems.is_empty(), "{:?}", corpus.problems);
     assert_eq!(corpus.digests.len(), 1);
     let d = &corpus.digests[0];
@@ -79,7 +79,7 @@ fn front_matter_overrides_and_adds_to_what_the_text_says() {
 
 #[test]
 fn ids_are_short_ascii_and_the_same_on_every_load() {
-    let load = || digestbot::corpus::load_dir(&seed_dir());
+    let load = || digestbot::corpus::load_dir(&fixture_corpus());
     let ids = |c: &digestbot::corpus::Corpus| {
         let mut ids = Vec::new();
         for d in &c.digests {
@@ -101,4 +101,11 @@ fn ids_are_short_ascii_and_the_same_on_every_load() {
     for id in &first {
         assert!(id.len() <= 32 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{id}");
     }
+}
+
+#[test]
+fn the_shipped_corpus_loads_without_problems() {
+    let corpus = digestbot::corpus::load_dir(&root().join("corpus"));
+    assert!(!corpus.digests.is_empty());
+    assert!(corpus.problems.is_empty(), "{:?}", corpus.problems);
 }

@@ -1,8 +1,9 @@
 //! A small fake Telegram Bot API server on 127.0.0.1: it serves `getMe` and `getUpdates` from a
 //! queue the test fills, and records every other call (`sendMessage`, `editMessageText`,
-//! `answerCallbackQuery`, `answerInlineQuery`, `setMyCommands`, …) for the test to check.
+//! `answerCallbackQuery`, `answerInlineQuery`, `setMyCommands`, …) for the test to check. Like
+//! Telegram, it refuses an edit that changes nothing, and messages to a chat that blocked the bot.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
@@ -20,6 +21,9 @@ pub const BOT_USERNAME: &str = "digestbot";
 pub struct Call {
     pub method: String,
     pub body: Value,
+    /// The id of the message a successful `sendMessage` created.
+    #[allow(dead_code)]
+    pub message_id: Option<i64>,
     /// When the call arrived (the updates benchmark times replies by it).
     #[allow(dead_code)]
     pub at: std::time::Instant,
@@ -36,9 +40,15 @@ struct Inner {
     /// Answer this many `getMe` calls with an error first, as Telegram does when it is down.
     failing_get_me: AtomicI64,
     rejecting_token: std::sync::atomic::AtomicBool,
+    /// Answer everything with a web server's "not found" page, which quotes the request path (and
+    /// so the token in it), as a proxy in front of a wrong URL does.
+    not_a_bot_api: std::sync::atomic::AtomicBool,
     /// Chats whose messages fail as if the user blocked the bot.
     blocked_chat: AtomicI64,
     first_get_updates: std::sync::OnceLock<std::time::Instant>,
+    get_me_calls: AtomicI64,
+    /// What each message shows now, by chat and message id: text and keyboard.
+    shown: std::sync::Mutex<HashMap<(i64, i64), (Value, Value)>>,
 }
 
 #[derive(Clone)]
@@ -47,12 +57,24 @@ pub struct FakeApi {
     inner: Arc<Inner>,
 }
 
-async fn handle(State(inner): State<Arc<Inner>>, Path((_, method)): Path<(String, String)>, body: Bytes) -> String {
+async fn route(
+    State(inner): State<Arc<Inner>>,
+    Path((bot, method)): Path<(String, String)>,
+    body: Bytes,
+) -> (axum::http::StatusCode, String) {
+    if inner.not_a_bot_api.load(Ordering::SeqCst) {
+        return (axum::http::StatusCode::NOT_FOUND, format!("Cannot POST /{bot}/{method}"));
+    }
+    (axum::http::StatusCode::OK, handle(inner, method, body).await)
+}
+
+async fn handle(inner: Arc<Inner>, method: String, body: Bytes) -> String {
     let method = method.to_ascii_lowercase();
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let ok = |result: Value| json!({ "ok": true, "result": result }).to_string();
     match method.as_str() {
         "getme" => {
+            inner.get_me_calls.fetch_add(1, Ordering::SeqCst);
             if inner.rejecting_token.load(Ordering::SeqCst) {
                 return json!({ "ok": false, "error_code": 401, "description": "Unauthorized" }).to_string();
             }
@@ -90,46 +112,51 @@ async fn handle(State(inner): State<Arc<Inner>>, Path((_, method)): Path<(String
         }
         _ => {
             let at = std::time::Instant::now();
-            inner.calls.lock().unwrap().push(Call { method: method.clone(), body: body.clone(), at });
+            let (reply, message_id) = respond(&inner, &method, &body);
+            inner.calls.lock().unwrap().push(Call { method, body, message_id, at });
             inner.new_call.notify_waiters();
-            let blocked = inner.blocked_chat.load(Ordering::SeqCst);
-            if blocked != 0 && body["chat_id"].as_i64() == Some(blocked) {
-                let error =
-                    json!({ "ok": false, "error_code": 403, "description": "Forbidden: bot was blocked by the user" });
-                return error.to_string();
-            }
-            match method.as_str() {
-                "editmessagetext" if body["text"].as_str().is_some_and(|t| t.contains("第 1/")) => {
-                    // Pressing a button that shows what is already shown.
-                    json!({ "ok": false, "error_code": 400,
-                            "description": "Bad Request: message is not modified: specified new message content and reply markup are exactly the same" })
-                    .to_string()
-                }
-                "sendmessage" | "editmessagetext" => {
-                    let id = match body["message_id"].as_i64() {
-                        Some(id) => id,
-                        None => inner.next_message.fetch_add(1, Ordering::SeqCst) + 1000,
-                    };
-                    let chat = body["chat_id"].as_i64().unwrap_or(0);
-                    let kind = if chat < 0 {
-                        json!({"type": "supergroup", "title": "群"})
-                    } else {
-                        json!({"type": "private", "first_name": "用户"})
-                    };
-                    let mut chat_json = json!({ "id": chat });
-                    chat_json.as_object_mut().unwrap().extend(kind.as_object().unwrap().clone());
-                    ok(json!({ "message_id": id, "date": 1_700_000_000, "chat": chat_json, "text": body["text"] }))
-                }
-                _ => ok(json!(true)),
-            }
+            reply
         }
     }
+}
+
+/// Answers a recorded call as Telegram would: the reply, and the id of a message it created.
+fn respond(inner: &Inner, method: &str, body: &Value) -> (String, Option<i64>) {
+    let ok = |result: Value| json!({ "ok": true, "result": result }).to_string();
+    let chat = body["chat_id"].as_i64().unwrap_or(0);
+    let blocked = inner.blocked_chat.load(Ordering::SeqCst);
+    if blocked != 0 && chat == blocked {
+        let error = json!({ "ok": false, "error_code": 403, "description": "Forbidden: bot was blocked by the user" });
+        return (error.to_string(), None);
+    }
+    let content = (body["text"].clone(), body["reply_markup"].clone());
+    let (id, created) = match method {
+        "sendmessage" => (inner.next_message.fetch_add(1, Ordering::SeqCst) + 1000, true),
+        "editmessagetext" => {
+            let id = body["message_id"].as_i64().unwrap_or(0);
+            if inner.shown.lock().unwrap().get(&(chat, id)) == Some(&content) {
+                let error = json!({ "ok": false, "error_code": 400,
+                    "description": "Bad Request: message is not modified: specified new message content and reply markup are exactly the same" });
+                return (error.to_string(), None);
+            }
+            (id, false)
+        }
+        _ => return (ok(json!(true)), None),
+    };
+    inner.shown.lock().unwrap().insert((chat, id), content);
+    let kind = if chat < 0 {
+        json!({ "id": chat, "type": "supergroup", "title": "群" })
+    } else {
+        json!({ "id": chat, "type": "private", "first_name": "用户" })
+    };
+    let message = json!({ "message_id": id, "date": 1_700_000_000, "chat": kind, "text": body["text"] });
+    (ok(message), created.then_some(id))
 }
 
 impl FakeApi {
     pub async fn start() -> FakeApi {
         let inner = Arc::new(Inner::default());
-        let app = Router::new().route("/{bot}/{method}", post(handle)).with_state(inner.clone());
+        let app = Router::new().route("/{bot}/{method}", post(route)).with_state(inner.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await });
@@ -137,8 +164,15 @@ impl FakeApi {
     }
 
     /// When the bot first asked for updates.
+    #[allow(dead_code)]
     pub fn first_get_updates(&self) -> Option<std::time::Instant> {
         self.inner.first_get_updates.get().copied()
+    }
+
+    /// How many times the bot asked who it is (once per start, again after each failure).
+    #[allow(dead_code)]
+    pub fn get_me_calls(&self) -> i64 {
+        self.inner.get_me_calls.load(Ordering::SeqCst)
     }
 
     /// Queues many updates at once.
@@ -156,6 +190,12 @@ impl FakeApi {
     /// Fails every message to `chat` as Telegram does when its user blocked the bot.
     pub fn block_chat(&self, chat: i64) {
         self.inner.blocked_chat.store(chat, Ordering::SeqCst);
+    }
+
+    /// Answers every request as a web server that is not a Bot API server would.
+    #[allow(dead_code)]
+    pub fn stop_being_a_bot_api(&self) {
+        self.inner.not_a_bot_api.store(true, Ordering::SeqCst);
     }
 
     /// Answers `getMe` as Telegram does for a wrong token.
@@ -181,7 +221,7 @@ impl FakeApi {
         self.inner.calls.lock().unwrap().iter().filter(|c| c.method == method).cloned().collect()
     }
 
-    /// Waits (up to 30 s: replies to one chat are throttled to one a second) until `pred` holds for the calls recorded so far, and returns them.
+    /// Waits (up to 30 s) until `pred` holds for the calls recorded so far, and returns them.
     pub async fn wait_until(&self, what: &str, pred: impl Fn(&[Call]) -> bool) -> Vec<Call> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
         loop {
@@ -200,6 +240,17 @@ impl FakeApi {
                 panic!("timed out waiting for {what}; calls so far:\n{}", summary.join("\n"));
             }
         }
+    }
+}
+
+/// Telegram's rate limits lifted: tests and benchmarks measure the bot, not Telegram's pacing.
+#[allow(dead_code)]
+pub fn unlimited() -> digestbot::telegram::Limits {
+    digestbot::telegram::Limits {
+        messages_per_sec_chat: 1_000_000,
+        messages_per_min_chat: 1_000_000,
+        messages_per_min_channel_or_supergroup: 1_000_000,
+        messages_per_sec_overall: 1_000_000,
     }
 }
 

@@ -1,10 +1,12 @@
 //! The one integration test binary (one link instead of one per file).
 
+mod app;
 mod bot;
 mod check_cli;
 mod corpus_bad_input;
 mod corpus_lossless;
 mod corpus_shapes;
 mod fake_api;
+mod presentation;
 mod search;
 mod support;

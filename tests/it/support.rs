@@ -13,8 +13,10 @@ pub fn fixture(relative: &str) -> PathBuf {
     root().join("tests/fixtures").join(relative)
 }
 
-pub fn seed_dir() -> PathBuf {
-    root().join("corpus")
+/// The corpus the tests count on: a copy of the seed, so editing the shipped `corpus/` never
+/// breaks a test.
+pub fn fixture_corpus() -> PathBuf {
+    fixture("corpus")
 }
 
 /// The bench corpus beside the checkout. Its absence fails the test in CI and skips it elsewhere,
@@ -91,10 +93,10 @@ pub fn analyzer() -> Arc<Analyzer> {
     ANALYZER.get_or_init(|| Arc::new(Analyzer::new())).clone()
 }
 
-/// The shipped corpus, indexed once per test process.
-pub fn seed_library() -> &'static Library {
+/// The fixture corpus, indexed once per test process.
+pub fn fixture_library() -> &'static Library {
     static LIBRARY: OnceLock<Library> = OnceLock::new();
-    LIBRARY.get_or_init(|| Library::load(&seed_dir(), analyzer()).unwrap())
+    LIBRARY.get_or_init(|| Library::load(&fixture_corpus(), analyzer()).unwrap())
 }
 
 /// The bench corpus, indexed once per test process (None where it is absent, outside CI).

@@ -1,0 +1,53 @@
+//! The search screen: a page of hits, each a highlighted snippet with its source and a link to
+//! the passage, and buttons to turn pages that only the searcher may press.
+
+use super::action::{Action, QueryRef};
+use super::query_cache::QueryCache;
+use super::reply::{Message, Response, Rich, Style};
+use super::{Caller, PAGE_SIZE, pager, plain};
+use crate::library::{Library, SearchError};
+use crate::messages as msg;
+
+/// Page `page` (from 0) of the hits for `query`; a page past the end shows the last one.
+pub(super) fn page(library: &Library, queries: &QueryCache, caller: Caller, query: &str, page: usize) -> Response {
+    let results = match library.search(query, page.saturating_mul(PAGE_SIZE), PAGE_SIZE) {
+        Ok(results) => results,
+        Err(SearchError::Query(e)) => return Response::text(plain(&msg::query_error(&e))),
+        Err(SearchError::Index(e)) => {
+            tracing::error!(query, "search failed: {e}");
+            return Response::text(plain(msg::SEARCH_FAILED));
+        }
+    };
+    if results.total == 0 {
+        return Response::text(plain(&msg::no_results(query)));
+    }
+    let pages = results.total.div_ceil(PAGE_SIZE);
+    if results.hits.is_empty() {
+        // A page past the end (the corpus shrank under an old button, or a forged one).
+        return self::page(library, queries, caller, query, pages - 1);
+    }
+    let mut text = Rich::new();
+    text.bold(msg::search_header(query, results.total, page + 1, pages));
+    for (n, hit) in results.hits.iter().enumerate() {
+        text.plain(format!("\n\n{}. ", page * PAGE_SIZE + n + 1));
+        text.snippet(&hit.snippet);
+        if let Some(at) = hit.loc.resolve(&library.corpus) {
+            text.plain("\n");
+            text.italic(msg::source(&at));
+            text.plain(" ");
+            text.push(msg::OPEN_PASSAGE, Style::Open(at.passage.id.clone()));
+        }
+    }
+    let query_ref = button_query(queries, caller, query, pages);
+    let row = pager(page, pages, |p| Action::Page { owner: caller.user, page: p, query: query_ref.clone() });
+    let buttons = if row.is_empty() { Vec::new() } else { vec![row] };
+    Response::message(Message { text, buttons })
+}
+
+/// How the paging buttons name the query: written into them when it fits in Telegram's 64
+/// bytes of callback data (for the largest page number), else by a key into the cache.
+fn button_query(queries: &QueryCache, caller: Caller, query: &str, pages: usize) -> QueryRef {
+    let inline = QueryRef::Inline(query.to_string());
+    let widest = Action::Page { owner: caller.user, page: pages as u32, query: inline.clone() };
+    if widest.encode().is_some() { inline } else { QueryRef::Cached(queries.insert(query)) }
+}

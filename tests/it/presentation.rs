@@ -1,0 +1,112 @@
+//! The wording of the bot lives in one file: `src/messages.rs`. Elsewhere, only the parser's line
+//! markers (`src/corpus/`) and the normalizer's tables may hold Chinese text; tests may too.
+
+use std::path::{Path, PathBuf};
+
+use crate::support::root;
+
+/// Where Chinese text may be written outside `messages.rs`, and why.
+const ALLOWED: &[&str] = &[
+    "src/messages.rs",
+    // The genre's own markers: 编者按, 一、, （一）, 来源：…
+    "src/corpus/",
+    // Traditional → Simplified tables and their notes.
+    "src/search/normalize.rs",
+];
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2ffff}')
+}
+
+/// The string and character literals of Rust source before its `#[cfg(test)]` module, with their
+/// line numbers; comments are skipped. A small lexer: enough for this crate's code.
+fn literals(source: &str) -> Vec<(usize, String)> {
+    let code = source.split("#[cfg(test)]").next().unwrap_or("");
+    let chars: Vec<char> = code.chars().collect();
+    let (mut out, mut line, mut i) = (Vec::new(), 1, 0);
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\n' {
+            line += 1;
+        }
+        if c == '/' && chars.get(i + 1) == Some(&'/') {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+            continue;
+        }
+        let raw_hashes = (c == 'r')
+            .then(|| chars[i + 1..].iter().take_while(|&&h| h == '#').count())
+            .filter(|&n| chars.get(i + 1 + n) == Some(&'"') && (i == 0 || !chars[i - 1].is_alphanumeric()));
+        if let Some(hashes) = raw_hashes {
+            let close: String = std::iter::once('"').chain(std::iter::repeat_n('#', hashes)).collect();
+            let start = i + 2 + hashes;
+            let rest: String = chars[start..].iter().collect();
+            let end = rest.find(&close).unwrap_or(rest.len());
+            let literal: String = rest[..end].to_string();
+            line += literal.matches('\n').count();
+            i = start + literal.chars().count() + close.chars().count();
+            out.push((line, literal));
+            continue;
+        }
+        if c == '"' {
+            let mut literal = String::new();
+            i += 1;
+            while i < chars.len() && chars[i] != '"' {
+                if chars[i] == '\\' {
+                    literal.push(chars[i]);
+                    i += 1;
+                }
+                if chars[i] == '\n' {
+                    line += 1;
+                }
+                literal.push(chars[i]);
+                i += 1;
+            }
+            out.push((line, literal));
+        } else if c == '\'' && chars.get(i + 2) == Some(&'\'') {
+            out.push((line, chars[i + 1].to_string()));
+            i += 2;
+        }
+        i += 1;
+    }
+    out
+}
+
+#[test]
+fn the_lexer_finds_literals_and_skips_comments() {
+    let source = "// 注释 \"不是\"\nlet a = \"甲\"; let b = '乙'; let c = r#\"丙\"#; // \"丁\"\n#[cfg(test)]\n\"戊\"";
+    let found: Vec<String> = literals(source).into_iter().map(|(_, l)| l).collect();
+    assert_eq!(found, ["甲", "乙", "丙"]);
+}
+
+#[test]
+fn no_user_facing_text_lives_outside_messages() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    let mut found = Vec::new();
+    for path in files {
+        let relative = path.strip_prefix(root()).unwrap().to_string_lossy().replace('\\', "/");
+        if ALLOWED.iter().any(|allowed| relative.starts_with(allowed)) {
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).unwrap();
+        for (line, literal) in literals(&source) {
+            if literal.chars().any(is_han) {
+                found.push(format!("{relative}:{line}: {literal:?}"));
+            }
+        }
+    }
+    assert!(found.is_empty(), "user-facing text outside src/messages.rs:\n{}", found.join("\n"));
+}
