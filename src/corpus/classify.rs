@@ -20,6 +20,7 @@ pub fn is_note_label(t: &str) -> bool {
     matches!(inner, "编者按" | "编者的话" | "编前语" | "编前" | "编后")
 }
 
+/// What a trailer line tells about the digest.
 pub enum Trailer<'a> {
     Editor(&'a str),
     Source(&'a str),
@@ -39,16 +40,17 @@ pub fn trailer(t: &str) -> Option<Trailer<'_>> {
         .trim_start_matches(['[', '【', '［', '(', '（', ' ', '\u{3000}'])
         .trim_end_matches([']', '】', '］', ')', '）', ' ', '\u{3000}']);
     let bracketed = inner.len() != t.len();
-    for (label, kind) in [("责任编辑", 0), ("编辑", 0), ("来源", 1), ("稿源", 1), ("文章来源", 1)] {
-        if let Some(rest) = inner.strip_prefix(label)
-            && let Some(value) = rest.trim_start().strip_prefix([':', '：'])
-        {
-            let value = value.trim_matches([' ', '\u{3000}']);
-            if value.is_empty() {
-                return None;
-            }
-            return Some(if kind == 0 { Trailer::Editor(value) } else { Trailer::Source(value) });
-        }
+    let value_after = |labels: &[&str]| {
+        labels
+            .iter()
+            .find_map(|label| inner.strip_prefix(label)?.trim_start().strip_prefix([':', '：']))
+            .map(|value| value.trim_matches([' ', '\u{3000}']))
+    };
+    if let Some(name) = value_after(&["责任编辑", "编辑"]) {
+        return (!name.is_empty()).then_some(Trailer::Editor(name));
+    }
+    if let Some(source) = value_after(&["来源", "稿源", "文章来源"]) {
+        return (!source.is_empty()).then_some(Trailer::Source(source));
     }
     if bracketed && ["记者", "本报记者", "通讯员", "实习记者"].iter().any(|p| inner.starts_with(p)) {
         return Some(Trailer::Other);
@@ -107,10 +109,10 @@ pub fn is_strong_speaker(t: &str) -> bool {
     has_name || t.ends_with(ORG_ENDINGS)
 }
 
-/// Styles that number headings once per speech; the others (`第一，` `一是`) are enumerations
-/// that may start again at one further on.
+/// Whether a style's numbers may start again at one further on in a speech: `第一，` and `一是`
+/// enumerate points wherever a speaker makes some, the other styles number a speech's headings once.
 pub fn restarts(style: Style) -> bool {
-    matches!(style, Style::Ordinal | Style::Shi)
+    matches!(style, Style::Ordinal | Style::Enumeration)
 }
 
 /// The numbering styles of section headings, best first: when a speech uses several, the first
@@ -118,18 +120,19 @@ pub fn restarts(style: Style) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
     /// `一、`
-    Dun,
+    Ideographic,
     /// `（一）`
-    Paren,
+    Parenthesized,
     /// `1.` `1、`
     Arabic,
     /// `第一，`
     Ordinal,
     /// `一是`
-    Shi,
+    Enumeration,
 }
 
-pub const STYLES: [Style; 5] = [Style::Dun, Style::Paren, Style::Arabic, Style::Ordinal, Style::Shi];
+pub const STYLES: [Style; 5] =
+    [Style::Ideographic, Style::Parenthesized, Style::Arabic, Style::Ordinal, Style::Enumeration];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Heading {
@@ -159,7 +162,7 @@ fn cn_number(s: &str) -> Option<(u32, &str)> {
 pub fn heading(t: &str) -> Option<Heading> {
     let (style, number, rest) = if let Some(inner) = t.strip_prefix(['（', '(']) {
         let (n, rest) = cn_number(inner)?;
-        (Style::Paren, n, rest.strip_prefix(['）', ')'])?)
+        (Style::Parenthesized, n, rest.strip_prefix(['）', ')'])?)
     } else if let Some(inner) = t.strip_prefix('第') {
         let (n, rest) = cn_number(inner)?;
         (Style::Ordinal, n, rest.strip_prefix(['，', ',', '、', '：', ':'])?)
@@ -182,9 +185,9 @@ pub fn heading(t: &str) -> Option<Heading> {
             if cn_number(rest).is_some() {
                 return None;
             }
-            (Style::Dun, n, rest)
+            (Style::Ideographic, n, rest)
         } else if let Some(rest) = rest.strip_prefix('是') {
-            (Style::Shi, n, rest)
+            (Style::Enumeration, n, rest)
         } else {
             return None;
         }
@@ -262,12 +265,15 @@ mod tests {
     #[test]
     fn every_heading_shape_of_the_genre_is_recognized() {
         let h = |t| heading(t).map(|h| (h.style, h.number, h.standalone));
-        assert_eq!(h("一、强化制度自信,始终坚持党对人大工作全面领导"), Some((Style::Dun, 1, true)));
-        assert_eq!(h("（二）着力扩大国内需求。"), Some((Style::Paren, 2, true)));
-        assert_eq!(h("(三)推动高质量发展"), Some((Style::Paren, 3, true)));
+        assert_eq!(h("一、强化制度自信,始终坚持党对人大工作全面领导"), Some((Style::Ideographic, 1, true)));
+        assert_eq!(h("（二）着力扩大国内需求。"), Some((Style::Parenthesized, 2, true)));
+        assert_eq!(h("(三)推动高质量发展"), Some((Style::Parenthesized, 3, true)));
         assert_eq!(h("1.坚持稳中求进"), Some((Style::Arabic, 1, true)));
         assert_eq!(h("12、完善制度"), Some((Style::Arabic, 12, true)));
-        assert_eq!(h("一是坚持党的领导,把牢政治方向。镇党委每季度至少专题研究一次"), Some((Style::Shi, 1, false)));
+        assert_eq!(
+            h("一是坚持党的领导,把牢政治方向。镇党委每季度至少专题研究一次"),
+            Some((Style::Enumeration, 1, false))
+        );
         assert_eq!(h("第一，坚持问题导向。我们……"), Some((Style::Ordinal, 1, false)));
         assert_eq!(h("1.5万亩高标准农田"), None);
         assert_eq!(h("2024年工作回顾"), None);
