@@ -1,13 +1,21 @@
 //! Chinese search with full substring recall: normalization, tokenizers, the index, snippets.
 
+mod analyzer;
+mod chars;
 mod index;
 mod normalize;
+mod passage_set;
 mod query;
+mod rank;
+mod schema;
 mod snippet;
 mod tokens;
 
-pub use index::{Analyzer, Hit, IndexError, Results, SearchIndex};
-pub use normalize::{Normalized, Normalizer, is_han};
+pub use analyzer::Analyzer;
+pub use chars::{is_han, is_word};
+pub use index::{IndexError, SearchIndex};
+pub use normalize::{Normalized, Normalizer};
 pub use query::{MAX_QUERY_CHARS, Query, QueryError, parse as parse_query};
+pub use rank::{Hit, Results};
 pub use snippet::{SNIPPET_CHARS, Snippet, matches, snippet};
-pub use tokens::{GramTokenizer, WordTokenizer, is_word, words};
+pub use tokens::{GramTokenizer, WordTokenizer, words};

@@ -6,11 +6,13 @@
 //! bytes of the original it came from, so matches found in normalized text can be highlighted in the
 //! published one.
 
-use ferrous_opencc::OpenCC;
-use ferrous_opencc::config::BuiltinConfig;
 use std::collections::HashMap;
 
+use ferrous_opencc::OpenCC;
+use ferrous_opencc::config::BuiltinConfig;
 use unicode_normalization::UnicodeNormalization;
+
+use super::chars::is_han;
 
 /// The normalized text, and for each of its characters (by byte offset) the original byte range.
 #[derive(Debug, Default, Clone)]
@@ -43,11 +45,6 @@ impl std::fmt::Debug for Normalizer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Normalizer")
     }
-}
-
-/// Han characters, the ones white space between is dropped.
-pub fn is_han(c: char) -> bool {
-    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{20000}'..='\u{2FFFF}' | '\u{F900}'..='\u{FAFF}' | '〇')
 }
 
 impl Normalizer {

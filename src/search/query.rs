@@ -1,8 +1,8 @@
 //! What a person typed, turned into terms. User input never reaches tantivy's query parser: quotes,
 //! `:`, `(`, `*`, `AND` and `-` are text here, not syntax.
 
+use super::chars::{is_separator, is_word};
 use super::normalize::Normalizer;
-use super::tokens::is_word;
 
 /// Longer queries are refused (Telegram caps inline queries at 256 characters too).
 pub const MAX_QUERY_CHARS: usize = 256;
@@ -27,58 +27,6 @@ pub enum QueryError {
         chars: usize,
         max: usize,
     },
-}
-
-/// Characters that separate terms like spaces do: quotes, brackets and the punctuation of query
-/// syntaxes, which users type around words rather than as part of them. No term holds one, so the
-/// index needs no gram that does.
-pub fn is_separator(c: char) -> bool {
-    c.is_whitespace()
-        || matches!(
-            c,
-            '"' | '\''
-                | '“'
-                | '”'
-                | '‘'
-                | '’'
-                | '「'
-                | '」'
-                | '『'
-                | '』'
-                | '('
-                | ')'
-                | '（'
-                | '）'
-                | '['
-                | ']'
-                | '【'
-                | '】'
-                | '{'
-                | '}'
-                | '<'
-                | '>'
-                | '《'
-                | '》'
-                | '〈'
-                | '〉'
-                | ':'
-                | '：'
-                | ','
-                | '，'
-                | '、'
-                | '。'
-                | ';'
-                | '；'
-                | '!'
-                | '！'
-                | '?'
-                | '？'
-                | '*'
-                | '^'
-                | '~'
-                | '\\'
-                | '|'
-        )
 }
 
 /// Parses a query typed by a person. Terms are split at white space first (an ideographic space

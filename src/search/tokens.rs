@@ -13,13 +13,9 @@
 use std::sync::Arc;
 
 use jieba_rs::Jieba;
-
-use super::query::is_separator;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-pub const BIGRAMS: &str = "digestbot_bigrams";
-pub const UNIGRAMS: &str = "digestbot_unigrams";
-pub const WORDS: &str = "digestbot_words";
+use super::chars::{is_separator, is_word};
 
 #[derive(Clone, Default)]
 pub struct GramTokenizer {
@@ -95,11 +91,6 @@ impl TokenStream for GramStream<'_> {
     fn token_mut(&mut self) -> &mut Token {
         self.token
     }
-}
-
-/// Whether a jieba token is a word: it has a letter, digit or Han character.
-pub fn is_word(token: &str) -> bool {
-    token.chars().any(char::is_alphanumeric)
 }
 
 #[derive(Clone)]
