@@ -170,8 +170,8 @@ pub fn speakers_header(total: usize, page: usize, pages: usize) -> String {
     paged(format!("发言人（共 {total} 篇发言）"), page, pages)
 }
 
-pub fn speaker_choices(query: &str, n: usize) -> String {
-    format!("「{query}」对应 {n} 篇发言，请选择：")
+pub fn speaker_choices(query: &str, n: usize, page: usize, pages: usize) -> String {
+    paged(format!("「{query}」对应 {n} 篇发言，请选择："), page, pages)
 }
 
 pub fn no_speaker(query: &str) -> String {

@@ -5,6 +5,9 @@
 pub enum Action {
     /// A page of search results; only `owner` may turn it.
     Page { owner: i64, page: u32, query: QueryRef },
+    /// A page of the speeches whose speaker or title matches `/speaker` words; only `owner` may
+    /// turn it.
+    SpeakerPage { owner: i64, page: u32, query: QueryRef },
     /// Open a digest, speech, section or passage by id (ids are at most 32 characters).
     Open(String),
     /// A whole section, the one the passage `id` is in.
@@ -15,12 +18,12 @@ pub enum Action {
     Toc(u32),
 }
 
-/// The query a result page is for: written into the button when it fits, else a number into the
+/// The query a result page is for: written into the button when it fits, else a key into the
 /// query cache (which a restart empties; such buttons then say so).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QueryRef {
     Inline(String),
-    Cached(u32),
+    Cached(u64),
 }
 
 /// Telegram's limit on callback data.
@@ -33,6 +36,8 @@ impl Action {
         let data = match self {
             Action::Page { owner, page, query: QueryRef::Inline(q) } => format!("p{page}.{owner}.{q}"),
             Action::Page { owner, page, query: QueryRef::Cached(k) } => format!("c{page}.{owner}.{k}"),
+            Action::SpeakerPage { owner, page, query: QueryRef::Inline(q) } => format!("w{page}.{owner}.{q}"),
+            Action::SpeakerPage { owner, page, query: QueryRef::Cached(k) } => format!("W{page}.{owner}.{k}"),
             Action::Open(id) => format!("o{id}"),
             Action::Section(id) => format!("s{id}"),
             Action::Speakers(page) => format!("k{page}"),
@@ -52,12 +57,12 @@ impl Action {
             .then(|| id.to_string())
         };
         match kind {
-            'p' | 'c' => {
+            'p' | 'c' | 'w' | 'W' => {
                 let mut parts = rest.splitn(3, '.');
                 let page = parts.next()?.parse().ok()?;
                 let owner = parts.next()?.parse().ok()?;
                 let last = parts.next()?;
-                let query = if kind == 'p' {
+                let query = if matches!(kind, 'p' | 'w') {
                     if last.trim().is_empty() {
                         return None;
                     }
@@ -65,7 +70,11 @@ impl Action {
                 } else {
                     QueryRef::Cached(last.parse().ok()?)
                 };
-                Some(Action::Page { owner, page, query })
+                if matches!(kind, 'p' | 'c') {
+                    Some(Action::Page { owner, page, query })
+                } else {
+                    Some(Action::SpeakerPage { owner, page, query })
+                }
             }
             'o' => safe_id(rest).map(Action::Open),
             's' => safe_id(rest).map(Action::Section),
@@ -85,6 +94,9 @@ mod tests {
         let actions = [
             Action::Page { owner: 1_234_567_890, page: 3, query: QueryRef::Inline("人大代表 预算".into()) },
             Action::Page { owner: -100_123, page: 0, query: QueryRef::Cached(42) },
+            Action::Page { owner: -1_009_876_543_210, page: u32::MAX, query: QueryRef::Cached(u64::MAX) },
+            Action::SpeakerPage { owner: 7, page: 2, query: QueryRef::Inline("央视".into()) },
+            Action::SpeakerPage { owner: 7, page: 2, query: QueryRef::Cached(u64::MAX) },
             Action::Open("anhui-renda-huiyi_p47".into()),
             Action::Section("xwlb-20220924_p1234567".into()),
             Action::Speakers(2),

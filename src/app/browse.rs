@@ -5,14 +5,14 @@ use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::action::Action;
+use super::query_cache::QueryCache;
 use super::reply::{Button, Message, Response, Rich};
-use super::{LIST_PAGE_SIZE, button, list_page, pager, plain, reading};
+use super::search::button_query;
+use super::{Caller, button, list_page, pager, plain, reading};
 use crate::corpus::Speech;
-use crate::library::Library;
+use crate::library::{Library, Target};
 use crate::messages as msg;
-
-/// Choices offered when several speeches match `/speaker`.
-const MAX_CHOICES: usize = LIST_PAGE_SIZE * 3;
+use crate::search::{MAX_QUERY_CHARS, QueryError};
 
 /// A speech as a button that opens its outline.
 pub(super) fn speech_button(speech: &Speech) -> Button {
@@ -41,25 +41,31 @@ pub(super) fn speakers(library: &Library, page: usize) -> Response {
 }
 
 /// `/speaker 合肥`: speeches whose speaker or title contains every word, normalized like search.
-/// One opens its outline, several are offered as choices, none lists every speaker.
-pub(super) fn speaker(library: &Library, query: &str) -> Response {
+/// One opens its outline, several are offered as choices a page at a time, none lists every
+/// speaker.
+pub(super) fn speaker(library: &Library, queries: &QueryCache, caller: Caller, query: &str, page: usize) -> Response {
+    let chars = query.chars().count();
+    if chars > MAX_QUERY_CHARS {
+        return Response::text(plain(&msg::query_error(&QueryError::TooLong { chars, max: MAX_QUERY_CHARS })));
+    }
     let n = &library.index.analyzer().normalizer;
     // Split first: normalizing drops the space between Han characters.
     let wanted: Vec<String> = query.split_whitespace().map(|w| n.text(w)).collect();
-    let found: Vec<(usize, usize)> = library
+    let found: Vec<&Speech> = library
         .corpus
         .digests
         .iter()
-        .enumerate()
-        .flat_map(|(d, digest)| digest.speeches.iter().enumerate().map(move |(s, speech)| (d, s, speech)))
-        .filter(|(_, _, speech)| {
+        .flat_map(|digest| digest.speeches.iter())
+        .filter(|speech| {
             let (who, title) = (n.text(speech.speaker_name().unwrap_or("")), n.text(&speech.title));
             wanted.iter().all(|w| who.contains(w.as_str()) || title.contains(w.as_str()))
         })
-        .map(|(d, s, _)| (d, s))
         .collect();
     match found[..] {
-        [(digest, speech)] => reading::speech(library, digest, speech),
+        [speech] => match library.find(&speech.id) {
+            Some(Target::Speech { digest, speech }) => reading::speech(library, digest, speech),
+            _ => Response::text(plain(msg::EXPIRED)),
+        },
         [] => {
             let mut response = speakers(library, 0);
             if let Some(first) = response.messages.first_mut() {
@@ -71,13 +77,17 @@ pub(super) fn speaker(library: &Library, query: &str) -> Response {
             response
         }
         _ => {
+            let (page, pages, shown) = list_page(&found, page);
             let mut text = Rich::new();
-            text.bold(msg::speaker_choices(query, found.len()));
-            let buttons = found
-                .iter()
-                .take(MAX_CHOICES)
-                .map(|&(d, s)| vec![speech_button(&library.corpus.digests[d].speeches[s])])
-                .collect();
+            text.bold(msg::speaker_choices(query, found.len(), page + 1, pages));
+            let mut buttons: Vec<Vec<Button>> = shown.iter().map(|speech| vec![speech_button(speech)]).collect();
+            let widest = |query| Action::SpeakerPage { owner: caller.user, page: pages as u32, query };
+            let query_ref = button_query(queries, caller, query, widest);
+            let row =
+                pager(page, pages, |p| Action::SpeakerPage { owner: caller.user, page: p, query: query_ref.clone() });
+            if !row.is_empty() {
+                buttons.push(row);
+            }
             Response::message(Message { text, buttons })
         }
     }

@@ -1,63 +1,100 @@
-//! Per-user flood control: someone sending a hundred commands a second gets one "slow down" and
-//! then silence, instead of a hundred replies queued behind Telegram's rate limits.
+//! Per-user flood control: a token bucket per user (governor's GCRA), with a burst that normal use
+//! never meets — searching, paging quickly, opening speakers — and a steady refill. Someone who
+//! sends far more is told once to slow down, then ignored until their bucket refills.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::collections::HashSet;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Inputs a user may send per window.
-pub const BURST: u32 = 8;
-pub const WINDOW: Duration = Duration::from_secs(10);
-/// Users remembered before old windows are forgotten.
-const MAX_USERS: usize = 10_000;
+use governor::{Quota, RateLimiter, clock, state::keyed::DefaultKeyedStateStore};
+
+use super::clock::Clock;
+
+/// Inputs a user may send at once.
+pub const BURST: u32 = 20;
+/// One more input is allowed each `REFILL`.
+pub const REFILL: Duration = Duration::from_secs(1);
+/// Users whose buckets are remembered before full ones are forgotten (a full bucket is the same
+/// as no bucket).
+const KEEP_USERS: usize = 10_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     Admit,
-    /// Over the limit for the first time this window: say so once.
+    /// Over the limit for the first time since the last admitted input: say so once.
     Warn,
     Drop,
 }
 
-#[derive(Default)]
+/// governor's view of the app's clock, so tests can move time by hand.
+struct Ticks(Arc<dyn Clock>);
+
+impl clock::Clock for Ticks {
+    type Instant = Instant;
+
+    fn now(&self) -> Instant {
+        self.0.now()
+    }
+}
+
 pub struct Limiter {
-    /// Per user: when their window started, and how many inputs it has seen.
-    users: Mutex<HashMap<i64, (Instant, u32)>>,
+    buckets: RateLimiter<i64, DefaultKeyedStateStore<i64>, Ticks>,
+    /// Users told to slow down since their last admitted input.
+    warned: Mutex<HashSet<i64>>,
 }
 
 impl Limiter {
-    /// Counts one input of `user` at `now` (the caller's clock, so tests need not wait).
-    pub fn admit(&self, user: i64, now: Instant) -> Verdict {
-        let mut users = self.users.lock().unwrap_or_else(|e| e.into_inner());
-        if users.len() > MAX_USERS {
-            users.retain(|_, (start, _)| now.saturating_duration_since(*start) < WINDOW);
+    pub fn new(clock: Arc<dyn Clock>) -> Limiter {
+        let burst = NonZeroU32::new(BURST).unwrap_or(NonZeroU32::MIN);
+        let quota = Quota::with_period(REFILL).map_or(Quota::per_second(NonZeroU32::MIN), |q| q.allow_burst(burst));
+        Limiter { buckets: RateLimiter::hashmap_with_clock(quota, Ticks(clock)), warned: Mutex::new(HashSet::new()) }
+    }
+
+    /// Counts one input of `user`.
+    pub fn admit(&self, user: i64) -> Verdict {
+        if self.buckets.len() > KEEP_USERS {
+            self.buckets.retain_recent();
         }
-        let (start, count) = users.entry(user).or_insert((now, 0));
-        if now.saturating_duration_since(*start) >= WINDOW {
-            (*start, *count) = (now, 0);
-        }
-        *count += 1;
-        match *count {
-            n if n <= BURST => Verdict::Admit,
-            n if n == BURST + 1 => Verdict::Warn,
-            _ => Verdict::Drop,
+        let admitted = self.buckets.check_key(&user).is_ok();
+        let mut warned = self.warned.lock().unwrap_or_else(|e| e.into_inner());
+        if admitted {
+            warned.remove(&user);
+            Verdict::Admit
+        } else if warned.insert(user) {
+            Verdict::Warn
+        } else {
+            Verdict::Drop
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::clock::ManualClock;
     use super::*;
 
     #[test]
-    fn a_flood_gets_one_warning_then_silence_until_the_window_passes() {
-        let limiter = Limiter::default();
-        let t = Instant::now();
-        let verdicts: Vec<Verdict> = (0..100).map(|_| limiter.admit(7, t)).collect();
+    fn a_flood_gets_one_warning_then_silence_until_the_bucket_refills() {
+        let clock = Arc::new(ManualClock::new());
+        let limiter = Limiter::new(clock.clone());
+        let verdicts: Vec<Verdict> = (0..100).map(|_| limiter.admit(7)).collect();
         assert!(verdicts[..BURST as usize].iter().all(|v| *v == Verdict::Admit));
         assert_eq!(verdicts[BURST as usize], Verdict::Warn);
         assert!(verdicts[BURST as usize + 1..].iter().all(|v| *v == Verdict::Drop));
-        assert_eq!(limiter.admit(8, t), Verdict::Admit, "other users are not affected");
-        assert_eq!(limiter.admit(7, t + WINDOW), Verdict::Admit);
+        assert_eq!(limiter.admit(8), Verdict::Admit, "other users are not affected");
+        clock.advance(REFILL);
+        assert_eq!(limiter.admit(7), Verdict::Admit, "one input a second once the burst is spent");
+        assert_eq!(limiter.admit(7), Verdict::Warn, "and a new warning after that");
+    }
+
+    #[test]
+    fn a_steady_input_a_second_is_never_refused() {
+        let clock = Arc::new(ManualClock::new());
+        let limiter = Limiter::new(clock.clone());
+        for _ in 0..1000 {
+            assert_eq!(limiter.admit(7), Verdict::Admit);
+            clock.advance(REFILL);
+        }
     }
 }

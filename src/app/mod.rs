@@ -21,7 +21,7 @@ use arc_swap::ArcSwap;
 
 pub use self::clock::{Clock, ManualClock, SystemClock};
 pub use self::inline::{Article, InlineAnswer};
-pub use self::limiter::{BURST as FLOOD_BURST, WINDOW as FLOOD_WINDOW};
+pub use self::limiter::{BURST as FLOOD_BURST, REFILL as FLOOD_REFILL};
 
 use self::action::{Action, QueryRef};
 use self::browse::RandomPicker;
@@ -52,10 +52,26 @@ pub struct Caller {
     pub private: bool,
 }
 
+/// What kind of input someone sent: a refusal looks different for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Message,
+    Button,
+    Inline,
+}
+
+/// Whether to handle an input at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Admission {
+    Handle,
+    /// Too many inputs from this user: answer this instead (the first time a "slow down", then
+    /// silence), and do not handle the input.
+    Refuse(Response),
+}
+
 /// Everything the bot shares across updates.
 pub struct App {
     library: ArcSwap<Library>,
-    clock: Arc<dyn Clock>,
     limiter: Limiter,
     queries: QueryCache,
     random: RandomPicker,
@@ -76,8 +92,7 @@ impl App {
     pub fn with_clock(library: Library, clock: Arc<dyn Clock>) -> App {
         App {
             library: ArcSwap::from_pointee(library),
-            clock,
-            limiter: Limiter::default(),
+            limiter: Limiter::new(clock),
             queries: QueryCache::new(QUERY_CACHE),
             random: RandomPicker::new(),
         }
@@ -88,30 +103,37 @@ impl App {
         self.library.load_full()
     }
 
-    fn admit(&self, caller: Caller) -> Verdict {
-        self.limiter.admit(caller.user, self.clock.now())
+    /// Flood control, decided before an input is queued for handling, so a flood costs no more
+    /// than this check. Every input a user sends counts, in private chats and groups alike, except
+    /// group messages that are not for this bot (see [`App::is_for_us`]). Edges where a person
+    /// cannot flood (the terminal) do not ask.
+    pub fn admit(&self, caller: Caller, input: Input) -> Admission {
+        match (self.limiter.admit(caller.user), input) {
+            (Verdict::Admit, _) => Admission::Handle,
+            (Verdict::Warn, Input::Message) => Admission::Refuse(Response::text(plain(msg::THROTTLED))),
+            (Verdict::Warn, Input::Button) => Admission::Refuse(Response::notice(msg::THROTTLED)),
+            (Verdict::Warn, Input::Inline) | (Verdict::Drop, _) => Admission::Refuse(Response::silence()),
+        }
+    }
+
+    /// Whether a message is for this bot: in a group, chatter and other bots' commands are not.
+    pub fn is_for_us(&self, caller: Caller, text: Option<&str>, me: &str) -> bool {
+        let Some(text) = text else { return caller.private };
+        match command::parse(text, me) {
+            Parsed::OtherBot => false,
+            Parsed::Text => caller.private,
+            Parsed::Unknown { addressed, .. } => caller.private || addressed,
+            Parsed::Command(_) => true,
+        }
     }
 
     /// A message's text. `me` is the bot's username (for `/cmd@me`).
     pub fn handle_text(&self, caller: Caller, text: &str, me: &str) -> Response {
-        let parsed = command::parse(text, me);
-        // In a group, chatter and bare commands of other bots are not for us.
-        let ours = match &parsed {
-            Parsed::OtherBot => false,
-            Parsed::Text => caller.private,
-            Parsed::Unknown { addressed, .. } => caller.private || *addressed,
-            Parsed::Command(_) => true,
-        };
-        if !ours {
+        if !self.is_for_us(caller, Some(text), me) {
             return Response::silence();
         }
-        match self.admit(caller) {
-            Verdict::Admit => {}
-            Verdict::Warn => return Response::text(plain(msg::THROTTLED)),
-            Verdict::Drop => return Response::silence(),
-        }
         let library = self.library();
-        match parsed {
+        match command::parse(text, me) {
             Parsed::Command(command) => self.command(&library, caller, command),
             Parsed::Unknown { name, .. } => Response::text(plain(&msg::unknown_command(&name))),
             Parsed::Text => search::page(&library, &self.queries, caller, text.trim(), 0),
@@ -121,35 +143,28 @@ impl App {
 
     /// A message without text (a sticker, a photo): a hint in private, silence in groups.
     pub fn handle_non_text(&self, caller: Caller) -> Response {
-        if caller.private && self.admit(caller) == Verdict::Admit {
-            Response::text(plain(msg::NOT_TEXT))
-        } else {
-            Response::silence()
-        }
+        if caller.private { Response::text(plain(msg::NOT_TEXT)) } else { Response::silence() }
     }
 
     /// A button press with its callback data. The edge answers every press (so the button stops
     /// spinning), with `notice` when there is one.
     pub fn handle_callback(&self, caller: Caller, data: &str) -> Response {
-        if self.admit(caller) != Verdict::Admit {
-            return Response::notice(msg::THROTTLED);
-        }
         let Some(action) = Action::decode(data) else { return Response::notice(msg::EXPIRED) };
+        if let Action::Page { owner, .. } | Action::SpeakerPage { owner, .. } = action
+            && owner != caller.user
+        {
+            return Response::notice(msg::NOT_YOUR_SEARCH);
+        }
         let library = self.library();
         let mut response = match action {
-            Action::Page { owner, page, query } => {
-                if owner != caller.user {
-                    return Response::notice(msg::NOT_YOUR_SEARCH);
-                }
-                let query = match query {
-                    QueryRef::Inline(query) => query,
-                    QueryRef::Cached(key) => match self.queries.get(key) {
-                        Some(query) => query,
-                        None => return Response::notice(msg::EXPIRED),
-                    },
-                };
-                search::page(&library, &self.queries, caller, &query, page as usize)
-            }
+            Action::Page { page, query, .. } => match self.query_of(query, caller) {
+                Some(query) => search::page(&library, &self.queries, caller, &query, page as usize),
+                None => return Response::notice(msg::EXPIRED),
+            },
+            Action::SpeakerPage { page, query, .. } => match self.query_of(query, caller) {
+                Some(query) => browse::speaker(&library, &self.queries, caller, &query, page as usize),
+                None => return Response::notice(msg::EXPIRED),
+            },
             Action::Open(id) => reading::open(&library, &id),
             Action::Section(id) => match library.find(&id) {
                 Some(Target::Passage(loc)) => {
@@ -182,11 +197,19 @@ impl App {
             Command::Search(query) if query.trim().is_empty() => Response::text(plain(msg::SEARCH_USAGE)),
             Command::Search(query) => search::page(library, &self.queries, caller, &query, 0),
             Command::Speaker(query) if query.trim().is_empty() => browse::speakers(library, 0),
-            Command::Speaker(query) => browse::speaker(library, &query),
+            Command::Speaker(query) => browse::speaker(library, &self.queries, caller, query.trim(), 0),
             Command::Read(id) if id.trim().is_empty() => Response::text(plain(msg::READ_USAGE)),
             Command::Read(id) => reading::open(library, id.trim()),
             Command::Toc => browse::toc(library, 0),
             Command::Random => browse::random(library, &self.random),
+        }
+    }
+
+    /// The query a paging button names: written in it, or cached for the one who pressed it.
+    fn query_of(&self, query: QueryRef, caller: Caller) -> Option<String> {
+        match query {
+            QueryRef::Inline(query) => Some(query),
+            QueryRef::Cached(key) => self.queries.get(key, caller.user),
         }
     }
 

@@ -38,16 +38,25 @@ pub(super) fn page(library: &Library, queries: &QueryCache, caller: Caller, quer
             text.push(msg::OPEN_PASSAGE, Style::Open(at.passage.id.clone()));
         }
     }
-    let query_ref = button_query(queries, caller, query, pages);
+    let widest = |query| Action::Page { owner: caller.user, page: pages as u32, query };
+    let query_ref = button_query(queries, caller, query, widest);
     let row = pager(page, pages, |p| Action::Page { owner: caller.user, page: p, query: query_ref.clone() });
     let buttons = if row.is_empty() { Vec::new() } else { vec![row] };
     Response::message(Message { text, buttons })
 }
 
-/// How the paging buttons name the query: written into them when it fits in Telegram's 64
-/// bytes of callback data (for the largest page number), else by a key into the cache.
-fn button_query(queries: &QueryCache, caller: Caller, query: &str, pages: usize) -> QueryRef {
+/// How paging buttons name a query: written into them when it fits in Telegram's 64 bytes of
+/// callback data (`widest` is the longest such button), else by the searcher's key into the cache.
+pub(super) fn button_query(
+    queries: &QueryCache,
+    caller: Caller,
+    query: &str,
+    widest: impl Fn(QueryRef) -> Action,
+) -> QueryRef {
     let inline = QueryRef::Inline(query.to_string());
-    let widest = Action::Page { owner: caller.user, page: pages as u32, query: inline.clone() };
-    if widest.encode().is_some() { inline } else { QueryRef::Cached(queries.insert(query)) }
+    if widest(inline.clone()).encode().is_some() {
+        inline
+    } else {
+        QueryRef::Cached(queries.insert(caller.user, query))
+    }
 }

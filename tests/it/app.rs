@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use digestbot::app::action::{Action, QueryRef};
 use digestbot::app::reply::{Message, Response, Style};
-use digestbot::app::{App, Caller, FLOOD_BURST, FLOOD_WINDOW, ManualClock, PAGE_SIZE};
+use digestbot::app::{Admission, App, Caller, FLOOD_BURST, FLOOD_REFILL, Input, ManualClock, PAGE_SIZE};
 use digestbot::library::Library;
 
 use crate::support::{analyzer, fixture_corpus};
@@ -141,20 +141,43 @@ fn only_the_user_who_searched_can_turn_the_page() {
     assert!(reply.edit.is_none() && reply.messages.is_empty());
 }
 
+/// The cache key a paging button carries, when its query is too long to be written into it.
+fn cached_key(message: &Message, label: &str) -> u64 {
+    match action(message, label) {
+        Action::Page { query: QueryRef::Cached(key), .. }
+        | Action::SpeakerPage { query: QueryRef::Cached(key), .. } => key,
+        other => panic!("the query is written into the button: {other:?}"),
+    }
+}
+
 #[test]
-fn a_query_too_long_for_a_button_pages_through_the_cache() {
+fn a_query_too_long_for_a_button_pages_through_the_cache_under_one_key() {
     let app = app();
     // Twenty terms that all occur: too long to write into 64 bytes of callback data.
     let query = ["人大", "工作"].repeat(10).join(" ");
     let first = say(&app, ALICE, &format!("/search {query}"));
-    let Action::Page { query: QueryRef::Cached(key), .. } = action(only(&first), "下一页") else {
-        panic!("a long query is not written into the button")
-    };
+    let key = cached_key(only(&first), "下一页");
     let second = press(&app, ALICE, only(&first), "下一页");
     assert!(text(edit(&second)).contains("第 2/"), "{}", text(edit(&second)));
-    let unknown = Action::Page { owner: ALICE.user, page: 1, query: QueryRef::Cached(key + 1000) };
+    assert_eq!(cached_key(edit(&second), "上一页"), key, "a page turn takes no new cache slot");
+    let unknown = Action::Page { owner: ALICE.user, page: 1, query: QueryRef::Cached(key.wrapping_add(1)) };
     let expired = app.handle_callback(ALICE, &unknown.encode().unwrap());
     assert!(expired.notice.unwrap().contains("过期"));
+}
+
+#[test]
+fn a_forged_button_with_someone_elses_cache_key_does_not_reveal_their_search() {
+    let app = app();
+    let query = ["人大", "工作"].repeat(10).join(" ");
+    let first = say(&app, ALICE, &format!("/search {query}"));
+    let key = cached_key(only(&first), "下一页");
+    // Bob writes his own id into a button with Alice's key.
+    let forged = Action::Page { owner: BOB.user, page: 0, query: QueryRef::Cached(key) };
+    let reply = app.handle_callback(BOB, &forged.encode().unwrap());
+    assert_eq!(reply.notice.as_deref(), Some("这个按钮已过期，请重新搜索或用 /toc 浏览。"));
+    assert!(reply.edit.is_none() && reply.messages.is_empty(), "{reply:?}");
+    let bobs = say(&app, BOB, &format!("/search {query}"));
+    assert_ne!(cached_key(only(&bobs), "下一页"), key, "the same query has its own key for another user");
 }
 
 #[test]
@@ -283,6 +306,30 @@ fn the_table_of_contents_and_the_speaker_list_page_ten_at_a_time() {
 }
 
 #[test]
+fn many_speeches_matching_speaker_words_page_ten_at_a_time_for_the_one_who_asked() {
+    let dir = many_digests(23);
+    let (app, _) = app_on(dir.path());
+    let first = say(&app, ALICE, "/speaker 市委");
+    let first = only(&first);
+    assert!(text(first).starts_with("「市委」对应 23 篇发言，请选择： · 第 1/3 页"), "{}", text(first));
+    assert_eq!(labels(first).len(), 11, "ten speeches and the next-page button");
+    assert!(press(&app, BOB, first, "下一页").notice.unwrap().contains("别人"));
+    let second = press(&app, ALICE, first, "下一页");
+    let last = press(&app, ALICE, edit(&second), "下一页");
+    assert_eq!(
+        labels(edit(&last)),
+        ["中共某20市委：发言20", "中共某21市委：发言21", "中共某22市委：发言22", "◀ 上一页"]
+    );
+}
+
+#[test]
+fn speaker_words_are_capped_like_a_search() {
+    let app = app();
+    let long = text(only(&say(&app, ALICE, &format!("/speaker {}", "合".repeat(300)))));
+    assert!(long.contains("最多 256 个字") && !long.contains(&"合".repeat(257)), "{long}");
+}
+
+#[test]
 fn random_shows_a_passage_of_the_corpus_with_its_source() {
     let app = app();
     for _ in 0..5 {
@@ -330,20 +377,53 @@ fn forged_or_stale_buttons_answer_that_they_have_expired() {
 }
 
 #[test]
-fn a_flood_gets_one_warning_then_silence_until_the_window_passes() {
+fn a_flood_gets_one_warning_then_silence_until_the_bucket_refills() {
     let (app, clock) = app_on(&fixture_corpus());
     for n in 0..FLOOD_BURST {
-        assert!(text(only(&say(&app, ALICE, "/help"))).contains("用法"), "input {n} is answered");
+        let input = [Input::Message, Input::Button, Input::Inline][n as usize % 3];
+        assert_eq!(app.admit(ALICE, input), Admission::Handle, "input {n} is handled");
     }
-    assert_eq!(text(only(&say(&app, ALICE, "/help"))), "操作太频繁了，请稍等几秒再试。");
-    assert_eq!(say(&app, ALICE, "/help"), Response::silence());
-    assert_eq!(app.handle_non_text(ALICE), Response::silence());
-    assert_eq!(app.handle_callback(ALICE, "t0").notice.as_deref(), Some("操作太频繁了，请稍等几秒再试。"));
-    assert!(text(only(&say(&app, BOB, "/help"))).contains("用法"), "others are not affected");
-    clock.advance(FLOOD_WINDOW - Duration::from_millis(1));
-    assert_eq!(say(&app, ALICE, "/help"), Response::silence());
-    clock.advance(Duration::from_millis(1));
-    assert!(text(only(&say(&app, ALICE, "/help"))).contains("用法"), "answered again once the window passed");
+    let Admission::Refuse(warning) = app.admit(ALICE, Input::Message) else { panic!("the flood is refused") };
+    assert_eq!(text(only(&warning)), "操作太频繁了，请稍等几秒再试。");
+    assert_eq!(app.admit(ALICE, Input::Message), Admission::Refuse(Response::silence()), "told once");
+    assert_eq!(app.admit(ALICE, Input::Button), Admission::Refuse(Response::silence()));
+    assert_eq!(app.admit(ALICE, Input::Inline), Admission::Refuse(Response::silence()), "inline queries count");
+    assert_eq!(app.admit(BOB, Input::Message), Admission::Handle, "others are not affected");
+    clock.advance(FLOOD_REFILL);
+    assert_eq!(app.admit(ALICE, Input::Button), Admission::Handle, "one more input once a second has passed");
+    let Admission::Refuse(notice) = app.admit(ALICE, Input::Button) else { panic!("and no more") };
+    assert_eq!(
+        notice.notice.as_deref(),
+        Some("操作太频繁了，请稍等几秒再试。"),
+        "a button gets the warning as a notice"
+    );
+}
+
+#[test]
+fn quick_but_ordinary_use_is_never_refused() {
+    let (app, clock) = app_on(&fixture_corpus());
+    // Search, turn pages, search again, open a speaker…: fifteen inputs in five seconds, then half
+    // a minute of reading, ten times over.
+    for round in 0..10 {
+        for n in 0..15 {
+            assert_eq!(app.admit(ALICE, Input::Message), Admission::Handle, "round {round}, input {n}");
+            clock.advance(Duration::from_millis(300));
+        }
+        clock.advance(Duration::from_secs(30));
+    }
+}
+
+#[test]
+fn group_chatter_and_other_bots_commands_are_not_for_us() {
+    let app = app();
+    let alice = in_group(ALICE.user);
+    assert!(!app.is_for_us(alice, Some("巢湖 just chatting"), ME));
+    assert!(!app.is_for_us(alice, Some("/ban someone"), ME));
+    assert!(!app.is_for_us(alice, Some("/search@someotherbot 合肥"), ME));
+    assert!(!app.is_for_us(alice, None, ME), "a sticker in a group");
+    assert!(app.is_for_us(alice, Some("/toc"), ME));
+    assert!(app.is_for_us(alice, Some("/frob@digestbot"), ME));
+    assert!(app.is_for_us(ALICE, Some("巢湖"), ME) && app.is_for_us(ALICE, None, ME));
 }
 
 #[test]

@@ -298,6 +298,13 @@ pub fn callback(chat: i64, from: i64, message_id: i64, data: &str) -> Value {
     } })
 }
 
+/// A button press on a message the bot can no longer edit (Telegram sends it with `date` 0).
+pub fn callback_on_inaccessible(chat: i64, from: i64, message_id: i64, data: &str) -> Value {
+    let mut update = callback(chat, from, message_id, data);
+    update["callback_query"]["message"] = json!({ "message_id": message_id, "date": 0, "chat": private_chat(chat) });
+    update
+}
+
 pub fn inline_query(from: i64, query: &str, offset: &str) -> Value {
-    json!({ "inline_query": { "id": format!("iq{from}{offset}"), "from": user(from), "query": query, "offset": offset } })
+    json!({ "inline_query": { "id": format!("iq{from}{offset}{}", query.len()), "from": user(from), "query": query, "offset": offset } })
 }

@@ -1,12 +1,14 @@
 //! The one integration test binary (one link instead of one per file).
 
 mod app;
+mod app_props;
 mod bot;
 mod check_cli;
 mod corpus_bad_input;
 mod corpus_lossless;
 mod corpus_shapes;
 mod fake_api;
+mod html;
 mod presentation;
 mod search;
 mod support;

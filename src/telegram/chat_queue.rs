@@ -1,0 +1,106 @@
+//! Sending in order, off the dispatcher: each chat's replies go through a queue of their own, so a
+//! handler hands its messages over and returns instead of waiting while Telegram's pacing (one
+//! message a second per chat) releases a long section part by part. Other chats are never behind
+//! it, and one chat's replies keep their order.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+/// Sending one reply.
+pub type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// A chat's queue ends after this long without a job (a new job starts a new one).
+const IDLE: Duration = Duration::from_secs(60);
+
+#[derive(Default)]
+pub struct ChatQueues {
+    queues: Mutex<HashMap<i64, mpsc::UnboundedSender<Job>>>,
+}
+
+impl ChatQueues {
+    /// Queues `job` after everything already queued for `chat`.
+    pub fn push(self: &Arc<Self>, chat: i64, job: Job) {
+        let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
+        let job = match queues.get(&chat) {
+            Some(queue) => match queue.send(job) {
+                Ok(()) => return,
+                // Its worker ended: start another.
+                Err(mpsc::error::SendError(job)) => job,
+            },
+            None => job,
+        };
+        let (queue, jobs) = mpsc::unbounded_channel();
+        let _ = queue.send(job);
+        queues.insert(chat, queue);
+        tokio::spawn(self.clone().work(chat, jobs));
+    }
+
+    async fn work(self: Arc<Self>, chat: i64, mut jobs: mpsc::UnboundedReceiver<Job>) {
+        loop {
+            match tokio::time::timeout(IDLE, jobs.recv()).await {
+                Ok(Some(job)) => job.await,
+                Ok(None) => return,
+                Err(_) => {
+                    // Jobs are only sent under this lock: an empty queue seen under it stays empty.
+                    let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
+                    if jobs.is_empty() {
+                        queues.remove(&chat);
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn one_chats_jobs_run_in_order_and_another_chat_is_not_behind_them() {
+        let queues = Arc::new(ChatQueues::default());
+        let (done, mut finished) = mpsc::unbounded_channel();
+        // Chat 1's first job waits until chat 2's job has run: were chat 2 queued behind chat 1,
+        // neither would finish.
+        let (release, released) = tokio::sync::oneshot::channel::<()>();
+        let first = done.clone();
+        queues.push(
+            1,
+            Box::pin(async move {
+                let _ = released.await;
+                let _ = first.send((1, 0));
+            }),
+        );
+        for n in 1..5 {
+            let done = done.clone();
+            queues.push(
+                1,
+                Box::pin(async move {
+                    let _ = done.send((1, n));
+                }),
+            );
+        }
+        let other = done.clone();
+        queues.push(
+            2,
+            Box::pin(async move {
+                let _ = other.send((2, 0));
+                let _ = release.send(());
+            }),
+        );
+        let order = tokio::time::timeout(Duration::from_secs(10), async {
+            let mut order = Vec::new();
+            while order.len() < 6 {
+                order.extend(finished.recv().await);
+            }
+            order
+        });
+        assert_eq!(order.await.unwrap(), [(2, 0), (1, 0), (1, 1), (1, 2), (1, 3), (1, 4)]);
+    }
+}

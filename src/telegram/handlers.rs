@@ -1,0 +1,211 @@
+//! What each update does at the edge: ask the core, then queue the reply for its chat (rendered as
+//! HTML with inline keyboards), so the handler never waits on Telegram's pacing.
+
+use std::sync::Arc;
+
+use teloxide::prelude::*;
+use teloxide::types::{
+    CallbackQueryId, InlineKeyboardMarkup, InlineQueryResult, InlineQueryResultArticle, InputMessageContent,
+    InputMessageContentText, LinkPreviewOptions, Me, MessageId, ParseMode, ThreadId,
+};
+use teloxide::{ApiError, RequestError};
+
+use super::Tg;
+use super::chat_queue::ChatQueues;
+use super::render;
+use crate::app::reply::Message as Reply;
+use crate::app::{App, Caller};
+use crate::logging::redact;
+
+const NO_PREVIEW: LinkPreviewOptions = LinkPreviewOptions {
+    is_disabled: true,
+    url: None,
+    prefer_small_media: false,
+    prefer_large_media: false,
+    show_above_text: false,
+};
+
+/// Where replies go: a chat, and the forum topic in it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Place {
+    chat: ChatId,
+    thread: Option<ThreadId>,
+}
+
+pub(super) fn place_of(msg: &Message) -> Place {
+    Place { chat: msg.chat.id, thread: if msg.is_topic_message { msg.thread_id } else { None } }
+}
+
+pub(super) fn caller_of(msg: &Message) -> Caller {
+    let user = msg.from.as_ref().map_or(msg.chat.id.0, |u| u.id.0 as i64);
+    Caller { user, chat: msg.chat.id.0, private: msg.chat.is_private() }
+}
+
+/// Who pressed a button, and in which chat (the user's own when the message is not known).
+pub(super) fn callback_caller(q: &CallbackQuery) -> Caller {
+    let user = q.from.id.0 as i64;
+    match &q.message {
+        Some(message) => Caller { user, chat: message.chat().id.0, private: message.chat().is_private() },
+        None => Caller { user, chat: user, private: true },
+    }
+}
+
+/// Logs a failed send and carries on: a chat that blocked the bot or a message that did not change
+/// is not a reason to stop serving anyone else.
+fn log_send_error(e: &RequestError, bot: &Tg) {
+    let token = bot.inner().token();
+    match e {
+        RequestError::Api(ApiError::MessageNotModified) => {}
+        RequestError::Api(ApiError::BotBlocked | ApiError::UserDeactivated | ApiError::ChatNotFound) => {
+            tracing::info!("chat unavailable: {}", redact(&e.to_string(), token))
+        }
+        _ => tracing::warn!("sending failed: {}", redact(&e.to_string(), token)),
+    }
+}
+
+/// Queues new messages for a chat, in order after what is queued for it already.
+pub(super) fn queue_messages(queues: &Arc<ChatQueues>, bot: &Tg, me: &str, place: Place, replies: Vec<Reply>) {
+    if replies.is_empty() {
+        return;
+    }
+    let (bot, me) = (bot.clone(), me.to_string());
+    queues.push(
+        place.chat.0,
+        Box::pin(async move {
+            for reply in &replies {
+                send(&bot, &me, place, reply).await;
+            }
+        }),
+    );
+}
+
+/// Answers a button press, so it stops spinning, with a notice when there is one.
+pub(super) async fn answer_callback(bot: &Tg, id: &CallbackQueryId, notice: Option<&str>) {
+    let mut answer = bot.answer_callback_query(id.clone());
+    if let Some(notice) = notice.filter(|n| !n.is_empty()) {
+        answer = answer.text(notice);
+    }
+    if let Err(e) = answer.await {
+        log_send_error(&e, bot);
+    }
+}
+
+/// Sends one reply, split into several messages when it is long; the buttons go under the last.
+async fn send(bot: &Tg, me: &str, place: Place, reply: &Reply) {
+    let parts = render::html(&reply.text, me);
+    send_parts(bot, place, parts, render::keyboard(&reply.buttons)).await;
+}
+
+async fn send_parts(bot: &Tg, place: Place, parts: Vec<String>, keyboard: Option<InlineKeyboardMarkup>) {
+    let last = parts.len().saturating_sub(1);
+    for (i, html) in parts.into_iter().enumerate() {
+        let mut request =
+            bot.send_message(place.chat, html).parse_mode(ParseMode::Html).link_preview_options(NO_PREVIEW);
+        if let Some(thread) = place.thread {
+            request = request.message_thread_id(thread);
+        }
+        if i == last
+            && let Some(keyboard) = keyboard.clone()
+        {
+            request = request.reply_markup(keyboard);
+        }
+        if let Err(e) = request.await {
+            log_send_error(&e, bot);
+            return;
+        }
+    }
+}
+
+/// Replaces a message with a reply; a reply too long for one message continues in new ones.
+async fn edit_or_send(bot: &Tg, me: &str, place: Place, id: MessageId, reply: &Reply) {
+    let mut parts = render::html(&reply.text, me);
+    if parts.is_empty() {
+        return;
+    }
+    let first = parts.remove(0);
+    let keyboard = render::keyboard(&reply.buttons);
+    let mut request =
+        bot.edit_message_text(place.chat, id, first).parse_mode(ParseMode::Html).link_preview_options(NO_PREVIEW);
+    if parts.is_empty()
+        && let Some(keyboard) = keyboard.clone()
+    {
+        request = request.reply_markup(keyboard);
+    }
+    if let Err(e) = request.await {
+        log_send_error(&e, bot);
+    }
+    send_parts(bot, place, parts, keyboard).await;
+}
+
+pub(super) async fn on_message(
+    bot: Tg,
+    me: Me,
+    app: Arc<App>,
+    queues: Arc<ChatQueues>,
+    msg: Message,
+) -> ResponseResult<()> {
+    let caller = caller_of(&msg);
+    let response = match msg.text() {
+        Some(text) => app.handle_text(caller, text, me.username()),
+        None => app.handle_non_text(caller),
+    };
+    queue_messages(&queues, &bot, me.username(), place_of(&msg), response.messages);
+    Ok(())
+}
+
+pub(super) async fn on_callback(
+    bot: Tg,
+    me: Me,
+    app: Arc<App>,
+    queues: Arc<ChatQueues>,
+    q: CallbackQuery,
+) -> ResponseResult<()> {
+    let caller = callback_caller(&q);
+    let response = app.handle_callback(caller, q.data.as_deref().unwrap_or(""));
+    answer_callback(&bot, &q.id, response.notice.as_deref()).await;
+    // A message the bot can no longer edit (too old, or deleted) is answered with a new one.
+    let message = q.regular_message();
+    let edit_target = message.map(|m| m.id);
+    let place = message.map_or(Place { chat: ChatId(caller.chat), thread: None }, place_of);
+    let me = me.username().to_string();
+    let job_bot = bot.clone();
+    queues.push(
+        place.chat.0,
+        Box::pin(async move {
+            if let Some(edit) = &response.edit {
+                match edit_target {
+                    Some(id) => edit_or_send(&job_bot, &me, place, id, edit).await,
+                    None => send(&job_bot, &me, place, edit).await,
+                }
+            }
+            for reply in &response.messages {
+                send(&job_bot, &me, place, reply).await;
+            }
+        }),
+    );
+    Ok(())
+}
+
+pub(super) async fn on_inline(bot: Tg, me: Me, app: Arc<App>, q: InlineQuery) -> ResponseResult<()> {
+    let answer = app.inline(&q.query, &q.offset);
+    let results: Vec<InlineQueryResult> = answer
+        .articles
+        .into_iter()
+        .filter_map(|article| {
+            let html = render::html(&article.message, me.username()).into_iter().next()?;
+            let content =
+                InputMessageContentText::new(html).parse_mode(ParseMode::Html).link_preview_options(NO_PREVIEW);
+            let result = InlineQueryResultArticle::new(article.id, article.title, InputMessageContent::Text(content))
+                .description(article.description);
+            Some(result.into())
+        })
+        .collect();
+    let mut request = bot.answer_inline_query(q.id, results).cache_time(30);
+    if let Some(next) = answer.next_offset {
+        request = request.next_offset(next);
+    }
+    if let Err(e) = request.await {
+        log_send_error(&e, &bot);
+    }
+    Ok(())
+}
