@@ -414,6 +414,14 @@ fn quick_but_ordinary_use_is_never_refused() {
 }
 
 #[test]
+fn handling_never_refuses_so_the_terminal_which_does_not_ask_for_admission_is_never_throttled() {
+    let app = app();
+    for n in 0..100 {
+        assert!(text(only(&say(&app, ALICE, "/help"))).contains("用法"), "input {n}");
+    }
+}
+
+#[test]
 fn group_chatter_and_other_bots_commands_are_not_for_us() {
     let app = app();
     let alice = in_group(ALICE.user);
