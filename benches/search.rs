@@ -70,7 +70,7 @@ fn main() {
     let analyzer = Arc::new(Analyzer::new());
     let rss_analyzer = rss_mib();
     let t = Instant::now();
-    let corpus = digestbot::corpus::load_dir(&dir);
+    let corpus = digestbot::corpus::load_dir(&dir).expect("bench corpus loads");
     let load_s = t.elapsed().as_secs_f64();
     let mb: f64 = corpus
         .digests

@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use crate::app::App;
 use crate::cmd::{check, search};
 use crate::config::Config;
-use crate::library::{Library, SearchError};
+use crate::library::{Library, LoadError, SearchError};
 use crate::plain::Emphasis;
 use crate::search::Analyzer;
 use crate::{corpus, messages};
@@ -69,9 +69,16 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve => serve(config),
         Command::Chat => chat(config),
         Command::Check { dir, json } => {
+            let options = config.load_options();
             let dir = dir.unwrap_or(config.corpus_dir);
             tracing::debug!(dir = %dir.display(), "checking corpus");
-            let corpus = corpus::load_dir(&dir);
+            let corpus = match corpus::load_dir_with(&dir, options) {
+                Ok(corpus) => corpus,
+                Err(e) => {
+                    eprintln!("digestbot: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
             let out = if json { check::render_json(&corpus) } else { check::render_text(&corpus) };
             println!("{}", out.trim_end());
             if corpus.has_errors() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
@@ -88,9 +95,14 @@ pub fn run(cli: Cli) -> ExitCode {
 fn build_app(config: Config) -> Option<App> {
     let started = std::time::Instant::now();
     let analyzer = std::sync::Arc::new(Analyzer::new());
-    let library = match Library::load(&config.corpus_dir, analyzer) {
+    let library = match Library::load_with(&config.corpus_dir, config.load_options(), analyzer) {
         Ok(library) => library,
-        Err(e) => {
+        Err(LoadError::Corpus(e)) => {
+            // Said on stderr whatever RUST_LOG is: the bot cannot start without its corpus.
+            eprintln!("digestbot: {e}");
+            return None;
+        }
+        Err(LoadError::Index(e)) => {
             tracing::error!("{e}");
             return None;
         }
@@ -162,7 +174,11 @@ fn chat(config: Config) -> ExitCode {
 fn run_search(dir: &std::path::Path, query: &str, limit: usize, json: bool) -> ExitCode {
     let library = match Library::load(dir, std::sync::Arc::new(Analyzer::new())) {
         Ok(library) => library,
-        Err(e) => {
+        Err(LoadError::Corpus(e)) => {
+            eprintln!("digestbot: {e}");
+            return ExitCode::FAILURE;
+        }
+        Err(LoadError::Index(e)) => {
             tracing::error!("{e}");
             eprintln!("{}", messages::SEARCH_FAILED);
             return ExitCode::FAILURE;

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::corpus::{self, LoadOptions};
+
 /// The committed default configuration, used when `--config` is not given.
 pub const DEFAULT_PATH: &str = "config/digestbot.toml";
 
@@ -14,18 +16,41 @@ pub struct Config {
     /// Directory holding the digests.
     #[serde(default = "default_corpus_dir")]
     pub corpus_dir: PathBuf,
+    /// Largest file loaded, in MB of 2^20 bytes.
+    #[serde(default = "default_max_file_mb")]
+    pub max_file_mb: u32,
+}
+
+/// How an environment value becomes a TOML value.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// Taken as it is: a directory may well be called `2024` or `true`.
+    Text,
+    /// Read as TOML, as it would be written in the file: `64`.
+    Number,
 }
 
 /// The keys, for the environment overrides.
-const KEYS: &[&str] = &["corpus_dir"];
+const KEYS: &[(&str, Kind)] = &[("corpus_dir", Kind::Text), ("max_file_mb", Kind::Number)];
 
 fn default_corpus_dir() -> PathBuf {
     PathBuf::from("corpus")
 }
 
+fn default_max_file_mb() -> u32 {
+    corpus::DEFAULT_MAX_FILE_MB
+}
+
 impl Default for Config {
     fn default() -> Self {
-        Config { corpus_dir: default_corpus_dir() }
+        Config { corpus_dir: default_corpus_dir(), max_file_mb: default_max_file_mb() }
+    }
+}
+
+impl Config {
+    /// How the corpus is to be loaded.
+    pub fn load_options(&self) -> LoadOptions {
+        LoadOptions::with_max_file_mb(self.max_file_mb)
     }
 }
 
@@ -64,28 +89,39 @@ impl Config {
         let mut table: toml::Table =
             text.parse().map_err(|e| ConfigError(format!("config {origin} is not valid TOML: {e}")))?;
         let mut overridden = Vec::new();
-        for key in KEYS {
+        for &(key, kind) in KEYS {
             let name = format!("DIGESTBOT_{}", key.to_uppercase());
             if let Some(value) = env(&name) {
-                // A value that reads as TOML (a number, a boolean) is one; anything else is a string.
-                let value = format!("v = {value}")
-                    .parse::<toml::Table>()
-                    .ok()
-                    .and_then(|mut t| t.remove("v"))
-                    .unwrap_or(toml::Value::String(value));
-                table.insert((*key).to_string(), value);
+                let value = match kind {
+                    Kind::Text => toml::Value::String(value),
+                    // What is not TOML stays a string, for deserializing to reject with the key named.
+                    Kind::Number => format!("v = {value}")
+                        .parse::<toml::Table>()
+                        .ok()
+                        .and_then(|mut t| t.remove("v"))
+                        .unwrap_or(toml::Value::String(value)),
+                };
+                table.insert(key.to_string(), value);
                 overridden.push(name);
             }
         }
+        let from = if overridden.is_empty() {
+            origin.to_string()
+        } else {
+            format!("{origin} with {} from the environment", overridden.join(", "))
+        };
         let merged = toml::to_string(&table).map_err(|e| ConfigError(e.to_string()))?;
-        toml::from_str(&merged).map_err(|e: toml::de::Error| {
-            let from = if overridden.is_empty() {
-                origin.to_string()
-            } else {
-                format!("{origin} with {} from the environment", overridden.join(", "))
-            };
+        let config: Config = toml::from_str(&merged).map_err(|e: toml::de::Error| {
             ConfigError(format!("bad config ({from}): {}{}", e.message().trim(), key_hint(&e, &merged)))
-        })
+        })?;
+        if !(1..=corpus::LARGEST_MAX_FILE_MB).contains(&config.max_file_mb) {
+            return Err(ConfigError(format!(
+                "bad config ({from}): {} is not a size from 1 to {} MB (key `max_file_mb`)",
+                config.max_file_mb,
+                corpus::LARGEST_MAX_FILE_MB
+            )));
+        }
+        Ok(config)
     }
 }
 
@@ -119,6 +155,35 @@ mod tests {
     }
 
     #[test]
+    fn environment_values_of_path_keys_are_strings_even_when_they_read_as_toml() {
+        for value in ["2024", "true", "inf", "2024-01-01", "[1, 2]", "\"quoted\"", "a = 1"] {
+            let env = |name: &str| (name == "DIGESTBOT_CORPUS_DIR").then(|| value.to_string());
+            let config = Config::parse("", "test", env).unwrap_or_else(|e| panic!("{value}: {e}"));
+            assert_eq!(config.corpus_dir, PathBuf::from(value));
+        }
+    }
+
+    #[test]
+    fn max_file_mb_is_a_number_from_the_file_or_the_environment() {
+        assert_eq!(Config::parse("", "test", no_env).unwrap().max_file_mb, 32);
+        assert_eq!(Config::parse("max_file_mb = 8", "test", no_env).unwrap().max_file_mb, 8);
+        let env = |name: &str| (name == "DIGESTBOT_MAX_FILE_MB").then(|| "64".to_string());
+        let config = Config::parse("max_file_mb = 8", "test", env).unwrap();
+        assert_eq!(config.load_options().max_file_bytes, 64 * 1024 * 1024);
+    }
+
+    #[test]
+    fn a_max_file_mb_that_is_not_a_size_is_an_error_naming_the_key() {
+        for value in ["abc", "\"64\"", "true", "6.5", "-1", "0", "4096", "99999999999"] {
+            let env = |name: &str| (name == "DIGESTBOT_MAX_FILE_MB").then(|| value.to_string());
+            let err = Config::parse("", "test", env).unwrap_err().to_string();
+            assert!(err.contains("max_file_mb") && err.contains("DIGESTBOT_MAX_FILE_MB"), "{value}: {err}");
+        }
+        let err = Config::parse("max_file_mb = 0", "test", no_env).unwrap_err().to_string();
+        assert!(err.contains("`max_file_mb`") && err.contains("from 1 to 4095"), "{err}");
+    }
+
+    #[test]
     fn an_unknown_key_is_an_error_naming_it() {
         let err = Config::parse("corpus_dri = \"x\"", "test", no_env).unwrap_err().to_string();
         assert!(err.contains("corpus_dri"), "{err}");
@@ -128,9 +193,9 @@ mod tests {
     fn a_value_of_the_wrong_type_is_an_error_naming_its_key() {
         let err = Config::parse("corpus_dir = 5", "test", no_env).unwrap_err().to_string();
         assert!(err.contains("corpus_dir"), "{err}");
-        let env = |name: &str| (name == "DIGESTBOT_CORPUS_DIR").then(|| "[1, 2]".to_string());
+        let env = |name: &str| (name == "DIGESTBOT_MAX_FILE_MB").then(|| "[1, 2]".to_string());
         let err = Config::parse("", "test", env).unwrap_err().to_string();
-        assert!(err.contains("corpus_dir") && err.contains("DIGESTBOT_CORPUS_DIR"), "{err}");
+        assert!(err.contains("max_file_mb") && err.contains("DIGESTBOT_MAX_FILE_MB"), "{err}");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::corpus::{self, Corpus, Loc};
+use crate::corpus::{self, Corpus, LoadOptions, Loc};
 use crate::search::{Analyzer, IndexError, QueryError, Results, SearchIndex, parse_query};
 
 #[derive(Debug)]
@@ -27,10 +27,35 @@ impl From<IndexError> for SearchError {
     }
 }
 
+/// Why a library could not be loaded.
+#[derive(Debug)]
+pub enum LoadError {
+    /// The corpus directory cannot be read: there is nothing to serve.
+    Corpus(corpus::LoadError),
+    Index(IndexError),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Corpus(e) => e.fmt(f),
+            LoadError::Index(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
 impl Library {
+    /// Loads every digest below `dir` with the default options and indexes it.
+    pub fn load(dir: &Path, analyzer: Arc<Analyzer>) -> Result<Library, LoadError> {
+        Library::load_with(dir, LoadOptions::default(), analyzer)
+    }
+
     /// Loads every digest below `dir` and indexes it. Problems with files are in `corpus.problems`.
-    pub fn load(dir: &Path, analyzer: Arc<Analyzer>) -> Result<Library, IndexError> {
-        Library::from_corpus(corpus::load_dir(dir), analyzer)
+    pub fn load_with(dir: &Path, options: LoadOptions, analyzer: Arc<Analyzer>) -> Result<Library, LoadError> {
+        let corpus = corpus::load_dir_with(dir, options).map_err(LoadError::Corpus)?;
+        Library::from_corpus(corpus, analyzer).map_err(LoadError::Index)
     }
 
     pub fn from_corpus(corpus: Corpus, analyzer: Arc<Analyzer>) -> Result<Library, IndexError> {

@@ -2,47 +2,51 @@
 
 use serde::Serialize;
 
-use crate::corpus::{Corpus, Digest, Line, Severity};
+use crate::corpus::{Corpus, Digest, Line, Severity, escape_controls};
 
-/// The outline as a person reads it, problems last, then a one-line summary.
+/// The outline as a person reads it, problems last, then a one-line summary. Each line has its
+/// control characters escaped: file names and titles come from the corpus, and a newline or a
+/// terminal escape in one must not make a line that looks like another file's.
 pub fn render_text(corpus: &Corpus) -> String {
-    use std::fmt::Write;
     let mut out = String::new();
+    let mut line = |text: String| {
+        out.push_str(&escape_controls(&text));
+        out.push('\n');
+    };
     for d in &corpus.digests {
-        let _ = writeln!(out, "{}  《{}》  [{}]", d.file, d.title, d.id);
+        line(format!("{}  《{}》  [{}]", d.file, d.title, d.id));
         let meta: Vec<String> = [("date", &d.date), ("source", &d.source), ("editor", &d.editor), ("url", &d.url)]
             .into_iter()
             .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}: {v}")))
             .collect();
         if !meta.is_empty() {
-            let _ = writeln!(out, "  {}", meta.join("  "));
+            line(format!("  {}", meta.join("  ")));
         }
         if !d.note.is_empty() {
-            let _ = writeln!(out, "  {}", crate::messages::check_note(d.note.len()));
+            line(format!("  {}", crate::messages::check_note(d.note.len())));
         }
         for (n, s) in d.speeches.iter().enumerate() {
             let speaker = s.speaker_name().unwrap_or("(no speaker)");
-            let _ = writeln!(out, "  {}. {} — {}  [{}]", n + 1, s.title, speaker, s.id);
+            line(format!("  {}. {} — {}  [{}]", n + 1, s.title, speaker, s.id));
             for c in &s.sections {
                 let heading = c.heading.as_deref().unwrap_or("(no heading)");
-                let _ = writeln!(out, "       {} · {} passage(s)", heading, c.passages.len());
+                line(format!("       {} · {} passage(s)", heading, c.passages.len()));
             }
         }
     }
     for p in &corpus.problems {
-        let _ = writeln!(out, "{p}");
+        line(p.to_string());
     }
     let count = |sev| corpus.problems.iter().filter(|p| p.severity == sev).count();
     let speeches: usize = corpus.digests.iter().map(|d| d.speeches.len()).sum();
     let sections: usize = corpus.digests.iter().flat_map(|d| &d.speeches).map(|s| s.sections.len()).sum();
-    let _ = writeln!(
-        out,
+    line(format!(
         "{} digest(s), {speeches} speech(es), {sections} section(s), {} passage(s); {} error(s), {} warning(s)",
         corpus.digests.len(),
         corpus.passage_count(),
         count(Severity::Error),
         count(Severity::Warning),
-    );
+    ));
     out
 }
 

@@ -64,9 +64,30 @@ fn utf8(bytes: &[u8]) -> Result<Decoded<'_>, Undecodable> {
     match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
         Some(text) => check_controls(Decoded { text, encoding: "gb18030", replaced: None }),
         None => Err(Undecodable {
-            line: line_of(bytes, first_bad.unwrap_or(0)),
+            line: line_of(bytes, gb18030_error(bytes)),
             message: "is neither UTF-8 nor GB18030/GBK text; save it as UTF-8".into(),
         }),
+    }
+}
+
+/// Where GB18030 decoding of `bytes` fails: the offset of the first malformed sequence (the first
+/// invalid UTF-8 byte is no guide, since a GB18030 file has those from its first Chinese character).
+fn gb18030_error(bytes: &[u8]) -> usize {
+    let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+    // Decoded a buffer at a time (the string's capacity is never grown): only the position is wanted.
+    let mut text = String::with_capacity(16 * 1024);
+    let mut offset = 0;
+    loop {
+        text.clear();
+        let (result, read) = decoder.decode_to_string_without_replacement(&bytes[offset..], &mut text, true);
+        offset += read;
+        match result {
+            encoding_rs::DecoderResult::Malformed(length, after) => {
+                return offset.saturating_sub(usize::from(length) + usize::from(after));
+            }
+            encoding_rs::DecoderResult::OutputFull => {}
+            encoding_rs::DecoderResult::InputEmpty => return bytes.len(),
+        }
     }
 }
 

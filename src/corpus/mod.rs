@@ -6,6 +6,10 @@ mod load;
 mod model;
 mod parse;
 
-pub use load::{MAX_DIGEST_ID, digest_id, load_dir};
-pub use model::{Corpus, Digest, Line, Loc, Located, Passage, Place, Problem, Section, Severity, Speech, trim};
-pub use parse::{MAX_LINE_BYTES, Parsed, parse};
+pub use load::{
+    DEFAULT_MAX_FILE_MB, LARGEST_MAX_FILE_MB, LoadError, LoadOptions, MAX_DIGEST_ID, digest_id, load_dir, load_dir_with,
+};
+pub use model::{
+    Corpus, Digest, Line, Loc, Located, Passage, Place, Problem, Section, Severity, Speech, escape_controls, trim,
+};
+pub use parse::{MAX_LINE_BYTES, Parsed, element_id, parse};

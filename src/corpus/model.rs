@@ -147,8 +147,27 @@ impl std::fmt::Display for Problem {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        write!(f, "{}:{}: {}: {}", self.file, self.line, severity, self.message)
+        let (file, message) = (escape_controls(&self.file), escape_controls(&self.message));
+        write!(f, "{file}:{}: {severity}: {message}", self.line)
     }
+}
+
+/// `text` with its control characters escaped the way Rust's `escape_debug` does (`\n`, `\u{1b}`):
+/// a file may be named anything, and a name with a newline or a terminal escape must not print as
+/// a line of its own. Everything else, Chinese included, stays readable.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Where a line of a file ended up in the model.
@@ -209,5 +228,21 @@ impl Corpus {
 
     pub fn passage_count(&self) -> usize {
         self.digests.iter().map(Digest::passage_count).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_problem_escapes_control_characters_so_it_stays_one_line_and_keeps_chinese_readable() {
+        let problem = Problem {
+            file: "报告\nb.txt:1: error: x\r\u{1b}.txt".into(),
+            line: 0,
+            severity: Severity::Error,
+            message: "is empty".into(),
+        };
+        assert_eq!(problem.to_string(), r"报告\nb.txt:1: error: x\r\u{1b}.txt:0: error: is empty");
     }
 }

@@ -171,3 +171,101 @@ fn serve_without_a_token_points_to_chat() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("digestbot chat"));
 }
+
+/// Runs the binary with `env`, killing it when it has not exited within `limit`: a command that
+/// should refuse to start must not be left running.
+fn run_for_at_most(args: &[&str], env: &[(&str, &str)], limit: std::time::Duration) -> (Option<i32>, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_digestbot"));
+    command.args(args).current_dir(root()).stdin(std::process::Stdio::null());
+    command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().unwrap();
+    let started = std::time::Instant::now();
+    let code = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status.code();
+        }
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    (code, err)
+}
+
+#[test]
+fn every_command_refuses_a_missing_corpus_directory_with_a_clear_error() {
+    let missing = [("DIGESTBOT_CORPUS_DIR", "/nonexistent/digests")];
+    let limit = std::time::Duration::from_secs(60);
+    for args in [&["check"][..], &["check", "--json"], &["search", "人大"], &["search", "--json", "人大"], &["chat"]]
+    {
+        let (code, err) = run_for_at_most(args, &missing, limit);
+        assert_eq!(code, Some(1), "{args:?}: {err}");
+        assert!(err.contains("cannot read the corpus directory /nonexistent/digests"), "{args:?}: {err}");
+    }
+    let (code, err) = run_for_at_most(&["search", "--corpus", "/nonexistent", "人大"], &[], limit);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("cannot read the corpus directory /nonexistent"), "{err}");
+    // The API URL leads nowhere: a bot that started anyway would retry until killed.
+    let serve = [
+        ("DIGESTBOT_CORPUS_DIR", "/nonexistent/digests"),
+        ("TELOXIDE_TOKEN", "123:abc"),
+        ("TELOXIDE_API_URL", "http://127.0.0.1:9/"),
+    ];
+    let (code, err) = run_for_at_most(&["serve"], &serve, limit);
+    assert_eq!(code, Some(1), "serve must not start: {err}");
+    assert!(err.contains("cannot read the corpus directory /nonexistent/digests"), "{err}");
+}
+
+#[test]
+fn max_file_mb_from_the_environment_caps_the_size_of_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("corpus/anhui-renda-huiyi.txt"), dir.path().join("seed.txt")).unwrap();
+    std::fs::File::create(dir.path().join("big.txt")).unwrap().set_len(2 * 1024 * 1024).unwrap();
+    let dir = dir.path().to_str().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_digestbot"))
+        .args(["check", dir])
+        .current_dir(root())
+        .env("DIGESTBOT_MAX_FILE_MB", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text.contains("big.txt:0: error: is 2 MB, more than the 1 MB a digest may be"), "{text}");
+    let out = Command::new(env!("CARGO_BIN_EXE_digestbot"))
+        .args(["check", dir])
+        .current_dir(root())
+        .env("DIGESTBOT_MAX_FILE_MB", "3")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("big.txt:0: error: looks like a binary file"), "under the cap it is read: {text}");
+}
+
+#[test]
+fn a_max_file_mb_that_is_not_a_number_is_an_error_naming_the_key() {
+    let (code, out, err) =
+        run(Command::new(env!("CARGO_BIN_EXE_digestbot")).args(["check"]).env("DIGESTBOT_MAX_FILE_MB", "abc"));
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("max_file_mb") && err.contains("DIGESTBOT_MAX_FILE_MB"), "{err}");
+}
+
+#[test]
+fn check_escapes_control_characters_in_file_names_so_no_line_can_be_forged() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("空\nfine.txt:3: warning: 伪造.txt"), "").unwrap();
+    std::fs::copy(fixture("corpus/anhui-renda-huiyi.txt"), dir.path().join("政府\t报告\u{1b}[2J.txt")).unwrap();
+    let (code, out, _) = digestbot(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines.contains(&r"空\nfine.txt:3: warning: 伪造.txt:0: error: is empty"), "{out}");
+    assert!(!lines.iter().any(|l| l.starts_with("fine.txt")), "{out}");
+    assert!(lines.iter().any(|l| l.starts_with(r"政府\t报告\u{1b}[2J.txt  《省委人大工作会议交流材料摘登》")), "{out}");
+    assert!(!out.contains('\u{1b}') && !out.contains('\t'), "{out}");
+}

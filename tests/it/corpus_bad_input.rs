@@ -10,7 +10,7 @@ fn problems_for(name: &str, bytes: &[u8]) -> Vec<(u32, Severity, String)> {
     let seed = std::fs::read_dir(fixture_corpus()).unwrap().next().unwrap().unwrap().path();
     std::fs::copy(&seed, dir.path().join("seed.txt")).unwrap();
     std::fs::write(dir.path().join(name), bytes).unwrap();
-    let corpus = load_dir(dir.path());
+    let corpus = load_dir(dir.path()).unwrap();
     let seed = corpus.digests.iter().find(|d| d.file == "seed.txt").expect("the good file still loads");
     assert_eq!(seed.speeches.len(), 4);
     corpus
@@ -101,11 +101,41 @@ fn broken_front_matter_is_reported_and_the_text_still_loads_when_it_can() {
 }
 
 #[test]
-fn a_missing_corpus_directory_is_one_clear_problem() {
-    let corpus = load_dir(std::path::Path::new("/nonexistent/digests"));
-    assert!(corpus.digests.is_empty());
-    assert_eq!(corpus.problems.len(), 1);
-    assert!(
-        corpus.problems[0].to_string().starts_with("/nonexistent/digests:0: error: cannot read the corpus directory")
+fn a_missing_corpus_directory_is_an_error_not_an_empty_corpus() {
+    let err = load_dir(std::path::Path::new("/nonexistent/digests")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cannot read the corpus directory /nonexistent/digests: No such file or directory (os error 2)"
     );
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let err = load_dir(file.path()).unwrap_err();
+    assert!(err.to_string().ends_with("Not a directory (os error 20)"), "{err}");
+}
+
+#[test]
+fn an_unreadable_folder_inside_the_corpus_is_a_problem_and_the_rest_still_loads() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let seed = std::fs::read_dir(fixture_corpus()).unwrap().next().unwrap().unwrap().path();
+    std::fs::copy(&seed, dir.path().join("seed.txt")).unwrap();
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read_dir(&locked).is_ok() {
+        eprintln!("skipped: running as root, every folder is readable");
+        return;
+    }
+    let corpus = load_dir(dir.path()).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(corpus.digests.len(), 1);
+    assert_eq!(corpus.problems.len(), 1);
+    assert!(corpus.problems[0].to_string().starts_with("locked:0: error: is a folder that cannot be read"));
+}
+
+#[test]
+fn gb18030_decoding_errors_point_at_the_line_of_the_bad_bytes() {
+    let (text, _, _) = encoding_rs::GB18030.encode("省委人大工作会议交流材料摘登\n坚持人大\n中共合肥市委\n正文。\n");
+    let mut bytes = text.into_owned();
+    bytes.extend_from_slice(b"\xff\xff broken\n");
+    one_error("gbk.txt", &bytes, 5, "neither UTF-8 nor GB18030");
 }

@@ -68,7 +68,7 @@ fn every_line_of_every_shape_fixture_is_in_exactly_one_place() {
 #[test]
 fn every_file_of_the_bench_corpus_loads_losslessly_without_errors() {
     let Some(dir) = bench_corpus() else { return };
-    let corpus = digestbot::corpus::load_dir(&dir);
+    let corpus = digestbot::corpus::load_dir(&dir).unwrap();
     let errors: Vec<_> = corpus.problems.iter().filter(|p| p.severity == digestbot::corpus::Severity::Error).collect();
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(corpus.digests.len(), 1423);

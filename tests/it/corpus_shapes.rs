@@ -1,10 +1,12 @@
 //! The shapes this genre is published in parse into the structure a reader sees in them.
 
-use crate::support::{assert_same_text, fixture, fixture_corpus, outline, parse_bytes, parse_path, root};
+use crate::support::{
+    assert_same_text, bench_library, fixture, fixture_corpus, outline, parse_bytes, parse_path, root,
+};
 
 #[test]
 fn the_seed_is_one_digest_of_four_speeches_with_their_numbered_sections() {
-    let corpus = digestbot::corpus::load_dir(&fixture_corpus());
+    let corpus = digestbot::corpus::load_dir(&fixture_corpus()).unwrap();
     assert!(corpus.problems.is_empty(), "{:?}", corpus.problems);
     assert_eq!(corpus.digests.len(), 1);
     let d = &corpus.digests[0];
@@ -77,23 +79,32 @@ fn front_matter_overrides_and_adds_to_what_the_text_says() {
     assert_eq!(digest.title_line.as_ref().unwrap().no, 7, "line numbers count the front matter");
 }
 
-#[test]
-fn ids_are_short_ascii_and_the_same_on_every_load() {
-    let load = || digestbot::corpus::load_dir(&fixture_corpus());
-    let ids = |c: &digestbot::corpus::Corpus| {
-        let mut ids = Vec::new();
-        for d in &c.digests {
-            ids.push(d.id.clone());
-            for s in &d.speeches {
-                ids.push(s.id.clone());
-                for c in &s.sections {
-                    ids.push(c.id.clone());
-                    ids.extend(c.passages.iter().map(|p| p.id.clone()));
-                }
+/// Every id of a corpus, in corpus order.
+fn ids(corpus: &digestbot::corpus::Corpus) -> Vec<String> {
+    let mut ids = Vec::new();
+    for d in &corpus.digests {
+        ids.push(d.id.clone());
+        for s in &d.speeches {
+            ids.push(s.id.clone());
+            for c in &s.sections {
+                ids.push(c.id.clone());
+                ids.extend(c.passages.iter().map(|p| p.id.clone()));
             }
         }
-        ids
-    };
+    }
+    ids
+}
+
+/// FNV-1a of the ids one a line: one number stands for a whole corpus's ids.
+fn fingerprint(ids: &[String]) -> (usize, u64) {
+    let hash =
+        ids.join("\n").bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    (ids.len(), hash)
+}
+
+#[test]
+fn ids_are_short_ascii_and_the_same_on_every_load() {
+    let load = || digestbot::corpus::load_dir(&fixture_corpus()).unwrap();
     let first = ids(&load());
     assert_eq!(first, ids(&load()));
     let unique: std::collections::HashSet<_> = first.iter().collect();
@@ -104,8 +115,20 @@ fn ids_are_short_ascii_and_the_same_on_every_load() {
 }
 
 #[test]
+fn ids_already_shared_in_deep_links_never_change() {
+    // Taken from the loader before ids of very long files were made compact.
+    let shipped = ids(&digestbot::corpus::load_dir(&root().join("corpus")).unwrap());
+    assert_eq!(fingerprint(&shipped), (53, 0xf9b9_db22_27df_3fc3));
+    assert!(shipped.contains(&"anhui-renda-huiyi_p47".to_string()));
+    let shapes = ids(&digestbot::corpus::load_dir(&fixture("shapes")).unwrap());
+    assert_eq!(fingerprint(&shapes), (90, 0xd40d_d966_0dbc_e24f));
+    let Some(bench) = bench_library() else { return };
+    assert_eq!(fingerprint(&ids(&bench.corpus)), (130_588, 0x181f_8a07_d4cb_e72e));
+}
+
+#[test]
 fn the_shipped_corpus_loads_without_problems() {
-    let corpus = digestbot::corpus::load_dir(&root().join("corpus"));
+    let corpus = digestbot::corpus::load_dir(&root().join("corpus")).unwrap();
     assert!(!corpus.digests.is_empty());
     assert!(corpus.problems.is_empty(), "{:?}", corpus.problems);
 }

@@ -3,7 +3,7 @@
 use super::front_matter::FrontMatter;
 use super::markup::{Mark, SourceLine};
 use super::speeches::{self, Draft};
-use super::{ProblemLog, sections};
+use super::{ProblemLog, element_id, sections};
 use crate::corpus::classify;
 use crate::corpus::model::{Digest, Line, Severity, Speech};
 
@@ -93,7 +93,7 @@ fn finish_speech(log: &mut ProblemLog<'_>, digest: &Digest, draft: Draft<'_>) ->
         log.add(draft.first_line, Severity::Warning, format!("speech 「{}」 has no text", short(&title)));
     }
     Speech {
-        id: format!("{}_s{}", digest.id, draft.first_line),
+        id: element_id(&digest.id, 's', draft.first_line),
         title,
         title_line: draft.title_line,
         occasion: draft.occasion,

@@ -1,5 +1,6 @@
 //! Splitting a speech's body into sections, and choosing the numbering style that heads them.
 
+use super::element_id;
 use super::markup::{Mark, SourceLine};
 use crate::corpus::classify::{self, STYLES, Style};
 use crate::corpus::model::{Line, Passage, Section};
@@ -22,7 +23,7 @@ pub(super) fn sections(digest_id: &str, body: &[SourceLine<'_>]) -> Vec<Section>
     let mut out: Vec<Section> = Vec::new();
     let mut current: Option<Section> = None;
     let open = |first: u32, heading: Option<String>, heading_line: Option<Line>| Section {
-        id: format!("{digest_id}_c{first}"),
+        id: element_id(digest_id, 'c', first),
         heading,
         heading_line,
         passages: Vec::new(),
@@ -31,7 +32,7 @@ pub(super) fn sections(digest_id: &str, body: &[SourceLine<'_>]) -> Vec<Section>
     let style = if explicit { None } else { section_style(body) };
     let mut last_number = 0;
     for line in body {
-        let passage = || Passage { id: format!("{digest_id}_p{}", line.no), line: line.line() };
+        let passage = || Passage { id: element_id(digest_id, 'p', line.no), line: line.line() };
         match section_opening(line, style, &mut last_number) {
             Some(SectionOpening::HeadingLine(heading)) => {
                 out.extend(current.take());
