@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use crate::app::App;
 use crate::cmd::{check, search};
 use crate::config::Config;
+use crate::corpus::LoadOptions;
 use crate::library::{Library, LoadError, SearchError};
 use crate::plain::Emphasis;
 use crate::search::Analyzer;
@@ -85,8 +86,9 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::Search { query, corpus, limit, json } => {
             let query = query.join(" ");
+            let options = config.load_options();
             let dir = corpus.unwrap_or(config.corpus_dir);
-            run_search(&dir, &query, limit as usize, json)
+            run_search(&dir, options, &query, limit as usize, json)
         }
     }
 }
@@ -171,8 +173,8 @@ fn chat(config: Config) -> ExitCode {
     }
 }
 
-fn run_search(dir: &std::path::Path, query: &str, limit: usize, json: bool) -> ExitCode {
-    let library = match Library::load(dir, std::sync::Arc::new(Analyzer::new())) {
+fn run_search(dir: &std::path::Path, options: LoadOptions, query: &str, limit: usize, json: bool) -> ExitCode {
+    let library = match Library::load_with(dir, options, std::sync::Arc::new(Analyzer::new())) {
         Ok(library) => library,
         Err(LoadError::Corpus(e)) => {
             eprintln!("digestbot: {e}");

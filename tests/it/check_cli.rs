@@ -246,6 +246,15 @@ fn max_file_mb_from_the_environment_caps_the_size_of_a_file() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("big.txt:0: error: looks like a binary file"), "under the cap it is read: {text}");
+    // `search` loads with the same cap: its problems are logged on stderr.
+    let out = Command::new(env!("CARGO_BIN_EXE_digestbot"))
+        .args(["search", "--corpus", dir, "人大"])
+        .current_dir(root())
+        .env("DIGESTBOT_MAX_FILE_MB", "1")
+        .output()
+        .unwrap();
+    let logs = String::from_utf8_lossy(&out.stderr);
+    assert!(logs.contains("more than the 1 MB a digest may be"), "{logs}");
 }
 
 #[test]
