@@ -54,20 +54,25 @@ fn print_response(
 /// `> ` before each line, for a person at a terminal.
 pub fn run(
     app: &App,
-    input: impl BufRead,
+    mut input: impl BufRead,
     mut out: impl Write,
     emphasis: Emphasis,
     prompt: bool,
 ) -> std::io::Result<()> {
     let mut choices: Vec<Button> = Vec::new();
-    let mut lines = input.lines();
+    let mut bytes = Vec::new();
     loop {
         if prompt {
             write!(out, "> ")?;
             out.flush()?;
         }
-        let Some(line) = lines.next() else { break };
-        let line = line?;
+        bytes.clear();
+        if input.read_until(b'\n', &mut bytes)? == 0 {
+            break;
+        }
+        // A line that is not UTF-8 (a terminal in another encoding, binary pasted in) is answered
+        // like any other, its bad bytes as U+FFFD: one such line must not end the chat.
+        let line = String::from_utf8_lossy(&bytes);
         let line = line.trim();
         if line.is_empty() {
             continue;

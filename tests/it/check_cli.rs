@@ -162,6 +162,30 @@ fn chat_answers_commands_from_stdin_and_buttons_are_numbers_to_type() {
 }
 
 #[test]
+fn chat_answers_a_line_that_is_not_utf8_and_goes_on_with_the_next() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_digestbot"))
+        .arg("chat")
+        .current_dir(root())
+        .env("DIGESTBOT_CORPUS_DIR", fixture_corpus())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = "/search 人大代表\n".as_bytes().to_vec();
+    input.extend_from_slice(b"\xff\xfe\xc3\x28 \x80\n");
+    input.extend_from_slice("/speaker 合肥\n".as_bytes());
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let (out, err) = (String::from_utf8(output.stdout).unwrap(), String::from_utf8_lossy(&output.stderr));
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(out.contains("共 7 段 · 第 1/2 页"), "the line before was answered: {out}");
+    assert!(out.contains("只有标点或符号"), "the unreadable line was answered as text: {out}");
+    assert!(out.contains("[2] 一、强化制度自信"), "the line after was answered: {out}");
+}
+
+#[test]
 fn serve_without_a_token_points_to_chat() {
     let out = Command::new(env!("CARGO_BIN_EXE_digestbot"))
         .current_dir(root())

@@ -285,3 +285,70 @@ fn a_page_far_past_the_end_is_empty_and_costs_nothing() {
     let results = library.search("人大", 3, usize::MAX).unwrap();
     assert_eq!(results.hits.len(), results.total - 3);
 }
+
+/// A one-speech digest in a temporary directory, one passage a line, indexed.
+fn library_of(passages: &[&str]) -> (tempfile::TempDir, Library) {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("座谈会发言摘登\n做好新时代人大工作\n中共某市委\n{}\n", passages.join("\n"));
+    std::fs::write(dir.path().join("digest.txt"), text).unwrap();
+    let library = Library::load(dir.path(), analyzer()).unwrap();
+    (dir, library)
+}
+
+/// The highlighted parts of each hit's snippet, hits in rank order.
+fn marked(library: &Library, raw: &str) -> Vec<Vec<String>> {
+    let results = library.search(raw, 0, 100).unwrap();
+    results
+        .hits
+        .iter()
+        .map(|h| h.snippet.highlights.iter().map(|&(a, b)| h.snippet.text[a..b].to_string()).collect())
+        .collect()
+}
+
+#[test]
+fn invisible_format_characters_in_a_query_find_what_the_plain_term_finds() {
+    let library = fixture_library();
+    for plain in ["人大", "人大代表", "预算", "习近平"] {
+        let (total, ids) = found(library, plain);
+        assert!(total > 0, "{plain}");
+        let (first, rest) = plain.split_at(plain.chars().next().unwrap().len_utf8());
+        for mark in ['\u{200F}', '\u{202E}', '\u{FEFF}', '\u{200B}', '\u{00AD}', '\u{2060}'] {
+            for variant in [format!("{mark}{plain}"), format!("{plain}{mark}"), format!("{first}{mark}{rest}")] {
+                assert_eq!(found(library, &variant), (total, ids.clone()), "{variant:?} vs {plain}");
+            }
+        }
+    }
+    assert_eq!(found(library, "人大").0, 26);
+}
+
+#[test]
+fn a_format_character_inside_a_published_word_neither_hides_it_nor_shifts_its_highlight() {
+    let (_dir, library) = library_of(&[
+        "推进人\u{200B}大代表联络站建设。",
+        "坚持和完善人民代表大\u{200F}会制度。",
+        "\u{202E}人大\u{202C}代表\u{FEFF}履职。",
+        "代表小组活动有序开展。",
+    ]);
+    let (total, _) = found(&library, "人大代表");
+    assert_eq!(total, 2);
+    let mut highlights = marked(&library, "人大代表");
+    highlights.sort();
+    assert_eq!(highlights, [vec!["人\u{200B}大代表".to_string()], vec!["人大\u{202C}代表".to_string()]]);
+    assert_eq!(marked(&library, "人民代表大会"), [vec!["人民代表大\u{200F}会".to_string()]]);
+    assert_eq!(marked(&library, "履职"), [vec!["履职".to_string()]]);
+}
+
+#[test]
+fn precomposed_and_decomposed_accents_are_the_same_query_and_find_the_same_passages() {
+    let (_dir, library) = library_of(&["在Café Lumière座谈。", "在Cafe\u{301} Lumie\u{300}re座谈。", "在cafe里座谈。"]);
+    let n = &analyzer().normalizer;
+    let parse = |raw: &str| digestbot::search::parse_query(n, raw).unwrap();
+    assert_eq!(parse("café"), parse("cafe\u{301}"));
+    assert_eq!(parse("lumière café"), parse("lumie\u{300}re CAFE\u{301}"));
+    let (total, ids) = found(&library, "café");
+    assert_eq!(total, 2, "{ids:?}");
+    assert_eq!(found(&library, "cafe\u{301}"), (total, ids));
+    let mut highlights = marked(&library, "café");
+    highlights.sort();
+    assert_eq!(highlights, [vec!["Cafe\u{301}".to_string()], vec!["Café".to_string()]], "marks stay with their letter");
+}
