@@ -146,7 +146,7 @@ fn response_problem(response: &Response) -> Option<String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
 
     #[test]
     fn any_sequence_of_inputs_gets_replies_telegram_accepts(steps in prop::collection::vec((caller(), step()), 1..12)) {
