@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -18,6 +19,8 @@ pub const REFILL: Duration = Duration::from_secs(1);
 /// Users whose buckets are remembered before full ones are forgotten (a full bucket is the same
 /// as no bucket).
 const KEEP_USERS: usize = 10_000;
+/// How often (in inputs) full buckets are forgotten once there are more than `KEEP_USERS`.
+const FORGET_EVERY: u64 = 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -42,22 +45,32 @@ pub struct Limiter {
     buckets: RateLimiter<i64, DefaultKeyedStateStore<i64>, Ticks>,
     /// Users told to slow down since their last admitted input.
     warned: Mutex<HashSet<i64>>,
+    /// Inputs seen, to forget full buckets now and then rather than on every input.
+    seen: AtomicU64,
 }
 
 impl Limiter {
     pub fn new(clock: Arc<dyn Clock>) -> Limiter {
         let burst = NonZeroU32::new(BURST).unwrap_or(NonZeroU32::MIN);
         let quota = Quota::with_period(REFILL).map_or(Quota::per_second(NonZeroU32::MIN), |q| q.allow_burst(burst));
-        Limiter { buckets: RateLimiter::hashmap_with_clock(quota, Ticks(clock)), warned: Mutex::new(HashSet::new()) }
+        Limiter {
+            buckets: RateLimiter::hashmap_with_clock(quota, Ticks(clock)),
+            warned: Mutex::new(HashSet::new()),
+            seen: AtomicU64::new(0),
+        }
     }
 
     /// Counts one input of `user`.
     pub fn admit(&self, user: i64) -> Verdict {
-        if self.buckets.len() > KEEP_USERS {
+        if self.seen.fetch_add(1, Ordering::Relaxed).is_multiple_of(FORGET_EVERY) && self.buckets.len() > KEEP_USERS {
             self.buckets.retain_recent();
         }
         let admitted = self.buckets.check_key(&user).is_ok();
         let mut warned = self.warned.lock().unwrap_or_else(|e| e.into_inner());
+        if warned.len() > KEEP_USERS {
+            // Someone warned long ago may be warned once more: a small price for a bounded set.
+            warned.clear();
+        }
         if admitted {
             warned.remove(&user);
             Verdict::Admit

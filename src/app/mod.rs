@@ -150,19 +150,26 @@ impl App {
     /// spinning), with `notice` when there is one.
     pub fn handle_callback(&self, caller: Caller, data: &str) -> Response {
         let Some(action) = Action::decode(data) else { return Response::notice(msg::EXPIRED) };
+        // A search made on behalf of a chat (an anonymous group admin) may be paged by its members.
         if let Action::Page { owner, .. } | Action::SpeakerPage { owner, .. } = action
             && owner != caller.user
+            && (owner != caller.chat || caller.private)
         {
             return Response::notice(msg::NOT_YOUR_SEARCH);
         }
         let library = self.library();
         let mut response = match action {
-            Action::Page { page, query, .. } => match self.query_of(query, caller) {
-                Some(query) => search::page(&library, &self.queries, caller, &query, page as usize),
+            // The next page belongs to whoever the search belongs to.
+            Action::Page { owner, page, query } => match self.query_of(query, owner) {
+                Some(query) => {
+                    search::page(&library, &self.queries, Caller { user: owner, ..caller }, &query, page as usize)
+                }
                 None => return Response::notice(msg::EXPIRED),
             },
-            Action::SpeakerPage { page, query, .. } => match self.query_of(query, caller) {
-                Some(query) => browse::speaker(&library, &self.queries, caller, &query, page as usize),
+            Action::SpeakerPage { owner, page, query } => match self.query_of(query, owner) {
+                Some(query) => {
+                    browse::speaker(&library, &self.queries, Caller { user: owner, ..caller }, &query, page as usize)
+                }
                 None => return Response::notice(msg::EXPIRED),
             },
             Action::Open(id) => reading::open(&library, &id),
@@ -205,11 +212,11 @@ impl App {
         }
     }
 
-    /// The query a paging button names: written in it, or cached for the one who pressed it.
-    fn query_of(&self, query: QueryRef, caller: Caller) -> Option<String> {
+    /// The query a paging button names: written in it, or cached for the one who searched.
+    fn query_of(&self, query: QueryRef, owner: i64) -> Option<String> {
         match query {
             QueryRef::Inline(query) => Some(query),
-            QueryRef::Cached(key) => self.queries.get(key, caller.user),
+            QueryRef::Cached(key) => self.queries.get(key, owner),
         }
     }
 

@@ -2,20 +2,37 @@
 //! most) and waits when that queue is full — and then every other chat waits too. Deciding here,
 //! on the stream of updates, means a flooder's surplus is dropped before it is queued anywhere.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use futures::StreamExt;
 use futures::future::ready;
 use futures::stream::BoxStream;
 use teloxide::RequestError;
 use teloxide::stop::StopToken;
-use teloxide::types::{AllowedUpdate, Update, UpdateKind};
+use teloxide::types::{AllowedUpdate, Update, UpdateId, UpdateKind};
 use teloxide::update_listeners::{AsUpdateStream, Polling, UpdateListener};
 
 use super::Tg;
-use super::chat_queue::ChatQueues;
-use super::handlers::{answer_callback, callback_caller, caller_of, place_of, queue_messages};
+use super::handlers::{answer_callback, callback_caller, caller_of};
+use crate::app::reply::Response;
 use crate::app::{Admission, App, Caller, Input};
+
+/// Answers decided at the gate for messages that are let through only to be answered in their
+/// turn: a "slow down" must not overtake the replies to the messages before it.
+#[derive(Default)]
+pub(super) struct Refusals(Mutex<HashMap<UpdateId, Response>>);
+
+impl Refusals {
+    fn insert(&self, update: UpdateId, response: Response) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(update, response);
+    }
+
+    /// The answer decided for `update`, if the gate refused it.
+    pub(super) fn take(&self, update: UpdateId) -> Option<Response> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(&update)
+    }
+}
 
 /// What decides, and answers those it refuses.
 pub(super) struct Gate {
@@ -23,7 +40,7 @@ pub(super) struct Gate {
     pub bot: Tg,
     /// The bot's username, to tell its commands from other bots'.
     pub me: String,
-    pub queues: Arc<ChatQueues>,
+    pub refusals: Arc<Refusals>,
 }
 
 impl Gate {
@@ -48,19 +65,19 @@ impl Gate {
         };
         match self.app.admit(caller, input) {
             Admission::Handle => true,
-            Admission::Refuse(response) => {
-                match &update.kind {
-                    UpdateKind::Message(message) => {
-                        queue_messages(&self.queues, &self.bot, &self.me, place_of(message), response.messages)
-                    }
-                    UpdateKind::CallbackQuery(q) => {
-                        let (bot, id) = (self.bot.clone(), q.id.clone());
-                        tokio::spawn(async move { answer_callback(&bot, &id, response.notice.as_deref()).await });
-                    }
-                    _ => {}
+            Admission::Refuse(response) => match &update.kind {
+                // The one warning of a flood goes through, to be answered after what came before.
+                UpdateKind::Message(_) if !response.messages.is_empty() => {
+                    self.refusals.insert(update.id, response);
+                    true
                 }
-                false
-            }
+                UpdateKind::CallbackQuery(q) => {
+                    let (bot, id) = (self.bot.clone(), q.id.clone());
+                    tokio::spawn(async move { answer_callback(&bot, &id, response.notice.as_deref()).await });
+                    false
+                }
+                _ => false,
+            },
         }
     }
 }

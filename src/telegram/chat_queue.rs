@@ -1,7 +1,9 @@
 //! Sending in order, off the dispatcher: each chat's replies go through a queue of their own, so a
 //! handler hands its messages over and returns instead of waiting while Telegram's pacing (one
 //! message a second per chat) releases a long section part by part. Other chats are never behind
-//! it, and one chat's replies keep their order.
+//! it, and one chat's replies keep their order. A queue holds a bounded number of replies: flood
+//! control bounds inputs, not what each input sends (a long section is many messages), so a chat
+//! whose replies pile up faster than Telegram lets them out loses the newest, not memory.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -16,31 +18,40 @@ pub type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// A chat's queue ends after this long without a job (a new job starts a new one).
 const IDLE: Duration = Duration::from_secs(60);
+/// Replies a chat's queue holds besides the one being sent: more than a person reads at once,
+/// and (at Telegram's 20 messages a minute in groups) already minutes of sending.
+pub const CAPACITY: usize = 32;
 
 #[derive(Default)]
 pub struct ChatQueues {
-    queues: Mutex<HashMap<i64, mpsc::UnboundedSender<Job>>>,
+    queues: Mutex<HashMap<i64, mpsc::Sender<Job>>>,
 }
 
 impl ChatQueues {
-    /// Queues `job` after everything already queued for `chat`.
-    pub fn push(self: &Arc<Self>, chat: i64, job: Job) {
+    /// Queues `job` after everything already queued for `chat`; false when the queue is full and
+    /// the job was dropped.
+    pub fn push(self: &Arc<Self>, chat: i64, job: Job) -> bool {
         let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
         let job = match queues.get(&chat) {
-            Some(queue) => match queue.send(job) {
-                Ok(()) => return,
+            Some(queue) => match queue.try_send(job) {
+                Ok(()) => return true,
+                Err(mpsc::error::TrySendError::Full(_)) => {
+                    tracing::warn!(chat, "replies to this chat are {CAPACITY} behind; a reply was dropped");
+                    return false;
+                }
                 // Its worker ended: start another.
-                Err(mpsc::error::SendError(job)) => job,
+                Err(mpsc::error::TrySendError::Closed(job)) => job,
             },
             None => job,
         };
-        let (queue, jobs) = mpsc::unbounded_channel();
-        let _ = queue.send(job);
+        let (queue, jobs) = mpsc::channel(CAPACITY);
+        let _ = queue.try_send(job);
         queues.insert(chat, queue);
         tokio::spawn(self.clone().work(chat, jobs));
+        true
     }
 
-    async fn work(self: Arc<Self>, chat: i64, mut jobs: mpsc::UnboundedReceiver<Job>) {
+    async fn work(self: Arc<Self>, chat: i64, mut jobs: mpsc::Receiver<Job>) {
         loop {
             match tokio::time::timeout(IDLE, jobs.recv()).await {
                 Ok(Some(job)) => job.await,
@@ -102,5 +113,21 @@ mod tests {
             order
         });
         assert_eq!(order.await.unwrap(), [(2, 0), (1, 0), (1, 1), (1, 2), (1, 3), (1, 4)]);
+    }
+
+    #[tokio::test]
+    async fn a_chat_whose_replies_pile_up_loses_the_newest_not_memory() {
+        let queues = Arc::new(ChatQueues::default());
+        // The first job never finishes while the test pushes: the queue only fills.
+        let (_hold, held) = tokio::sync::oneshot::channel::<()>();
+        assert!(queues.push(
+            1,
+            Box::pin(async move {
+                let _ = held.await;
+            })
+        ));
+        let accepted = (0..100).filter(|_| queues.push(1, Box::pin(async {}))).count();
+        assert!((CAPACITY - 1..=CAPACITY).contains(&accepted), "{accepted} queued behind the first");
+        assert!(queues.push(2, Box::pin(async {})), "another chat has room");
     }
 }

@@ -11,6 +11,7 @@ use teloxide::types::{
 use teloxide::{ApiError, RequestError};
 
 use super::Tg;
+use super::admission::Refusals;
 use super::chat_queue::ChatQueues;
 use super::render;
 use crate::app::reply::Message as Reply;
@@ -36,8 +37,15 @@ pub(super) fn place_of(msg: &Message) -> Place {
     Place { chat: msg.chat.id, thread: if msg.is_topic_message { msg.thread_id } else { None } }
 }
 
+/// Who sent a message. Anonymous group admins and people posting as a channel all arrive from
+/// one shared account (GroupAnonymousBot, or the channel bot): they are told apart by the chat
+/// they speak for, so that they do not share one flood bucket across every group.
 pub(super) fn caller_of(msg: &Message) -> Caller {
-    let user = msg.from.as_ref().map_or(msg.chat.id.0, |u| u.id.0 as i64);
+    let user = match (&msg.sender_chat, &msg.from) {
+        (Some(chat), _) => chat.id.0,
+        (None, Some(user)) => user.id.0 as i64,
+        (None, None) => msg.chat.id.0,
+    };
     Caller { user, chat: msg.chat.id.0, private: msg.chat.is_private() }
 }
 
@@ -116,23 +124,29 @@ async fn send_parts(bot: &Tg, place: Place, parts: Vec<String>, keyboard: Option
     }
 }
 
-/// Replaces a message with a reply; a reply too long for one message continues in new ones.
+/// Replaces a message with a reply; a reply too long for one message continues in new ones. An
+/// edit that changes nothing sends nothing (its continuation is already there); an edit Telegram
+/// refuses otherwise (the message is too old, or gone) is sent whole as new messages instead.
 async fn edit_or_send(bot: &Tg, me: &str, place: Place, id: MessageId, reply: &Reply) {
     let mut parts = render::html(&reply.text, me);
     if parts.is_empty() {
         return;
     }
-    let first = parts.remove(0);
+    let first = parts[0].clone();
     let keyboard = render::keyboard(&reply.buttons);
     let mut request =
         bot.edit_message_text(place.chat, id, first).parse_mode(ParseMode::Html).link_preview_options(NO_PREVIEW);
-    if parts.is_empty()
+    if parts.len() == 1
         && let Some(keyboard) = keyboard.clone()
     {
         request = request.reply_markup(keyboard);
     }
-    if let Err(e) = request.await {
-        log_send_error(&e, bot);
+    match request.await {
+        Ok(_) => {
+            parts.remove(0);
+        }
+        Err(RequestError::Api(ApiError::MessageNotModified)) => return,
+        Err(e) => log_send_error(&e, bot),
     }
     send_parts(bot, place, parts, keyboard).await;
 }
@@ -142,12 +156,15 @@ pub(super) async fn on_message(
     me: Me,
     app: Arc<App>,
     queues: Arc<ChatQueues>,
+    refusals: Arc<Refusals>,
+    update: Update,
     msg: Message,
 ) -> ResponseResult<()> {
     let caller = caller_of(&msg);
-    let response = match msg.text() {
-        Some(text) => app.handle_text(caller, text, me.username()),
-        None => app.handle_non_text(caller),
+    let response = match (refusals.take(update.id), msg.text()) {
+        (Some(refusal), _) => refusal,
+        (None, Some(text)) => app.handle_text(caller, text, me.username()),
+        (None, None) => app.handle_non_text(caller),
     };
     queue_messages(&queues, &bot, me.username(), place_of(&msg), response.messages);
     Ok(())

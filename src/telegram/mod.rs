@@ -18,7 +18,7 @@ use teloxide::types::BotCommand;
 use teloxide::update_listeners::Polling;
 use teloxide::{ApiError, RequestError};
 
-use self::admission::{Admitted, Gate};
+use self::admission::{Admitted, Gate, Refusals};
 use self::chat_queue::ChatQueues;
 use self::handlers::{on_callback, on_inline, on_message};
 use crate::app::App;
@@ -73,9 +73,10 @@ pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> 
     let token = bot.token().to_string();
     let bot: Tg = bot.throttle(options.limits);
     let queues = Arc::new(ChatQueues::default());
+    let refusals = Arc::new(Refusals::default());
     let error_token = token.clone();
     let mut builder = Dispatcher::builder(bot.clone(), handler())
-        .dependencies(dptree::deps![app.clone(), queues.clone()])
+        .dependencies(dptree::deps![app.clone(), queues.clone(), refusals.clone()])
         .default_handler(|_| async {})
         .error_handler(Arc::new(move |e: RequestError| {
             let message = redact(&e.to_string(), &error_token);
@@ -93,7 +94,7 @@ pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> 
             let me = bot.get_me().await?;
             let polling = Polling::builder(bot.clone()).timeout(Duration::from_secs(10)).delete_webhook().await.build();
             let gate =
-                Gate { app: app.clone(), bot: bot.clone(), me: me.username().to_string(), queues: queues.clone() };
+                Gate { app: app.clone(), bot: bot.clone(), me: me.username().to_string(), refusals: refusals.clone() };
             let listener = Admitted { polling, gate: Arc::new(gate) };
             let listener_token = token.clone();
             let on_listener_error = Arc::new(move |e: RequestError| {

@@ -414,11 +414,25 @@ fn quick_but_ordinary_use_is_never_refused() {
 }
 
 #[test]
-fn handling_never_refuses_so_the_terminal_which_does_not_ask_for_admission_is_never_throttled() {
+fn the_terminal_answers_a_hundred_piped_commands_without_throttling() {
     let app = app();
-    for n in 0..100 {
-        assert!(text(only(&say(&app, ALICE, "/help"))).contains("用法"), "input {n}");
-    }
+    let input = "/help\n".repeat(100);
+    let mut out = Vec::new();
+    digestbot::chat::run(&app, input.as_bytes(), &mut out, digestbot::plain::Emphasis::Stars, false).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(out.matches("/search 词").count(), 100, "every /help is answered");
+    assert!(!out.contains("太频繁"));
+}
+
+#[test]
+fn a_search_made_for_a_group_by_an_anonymous_admin_may_be_paged_by_its_members() {
+    let app = app();
+    let anonymous = Caller { user: GROUP, chat: GROUP, private: false };
+    let first = say(&app, anonymous, "/s 人大代表");
+    let next = press(&app, in_group(7), only(&first), "下一页");
+    assert!(text(edit(&next)).contains("第 2/2 页"), "{next:?}");
+    let elsewhere = Caller { user: 7, chat: GROUP - 1, private: false };
+    assert!(press(&app, elsewhere, only(&first), "下一页").notice.unwrap().contains("别人"));
 }
 
 #[test]

@@ -43,6 +43,8 @@ struct Inner {
     /// Answer everything with a web server's "not found" page, which quotes the request path (and
     /// so the token in it), as a proxy in front of a wrong URL does.
     not_a_bot_api: std::sync::atomic::AtomicBool,
+    /// Refuse every edit, as Telegram does for a message too old to edit.
+    refusing_edits: std::sync::atomic::AtomicBool,
     /// Chats whose messages fail as if the user blocked the bot.
     blocked_chat: AtomicI64,
     first_get_updates: std::sync::OnceLock<std::time::Instant>,
@@ -132,11 +134,16 @@ fn respond(inner: &Inner, method: &str, body: &Value) -> (String, Option<i64>) {
     let content = (body["text"].clone(), body["reply_markup"].clone());
     let (id, created) = match method {
         "sendmessage" => (inner.next_message.fetch_add(1, Ordering::SeqCst) + 1000, true),
+        "editmessagetext" if inner.refusing_edits.load(Ordering::SeqCst) => {
+            let error =
+                json!({ "ok": false, "error_code": 400, "description": "Bad Request: message can't be edited" });
+            return (error.to_string(), None);
+        }
         "editmessagetext" => {
             let id = body["message_id"].as_i64().unwrap_or(0);
             if inner.shown.lock().unwrap().get(&(chat, id)) == Some(&content) {
                 let error = json!({ "ok": false, "error_code": 400,
-                    "description": "Bad Request: message is not modified: specified new message content and reply markup are exactly the same" });
+                    "description": "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message" });
                 return (error.to_string(), None);
             }
             (id, false)
@@ -196,6 +203,12 @@ impl FakeApi {
     #[allow(dead_code)]
     pub fn stop_being_a_bot_api(&self) {
         self.inner.not_a_bot_api.store(true, Ordering::SeqCst);
+    }
+
+    /// Refuses every edit from now on.
+    #[allow(dead_code)]
+    pub fn refuse_edits(&self) {
+        self.inner.refusing_edits.store(true, Ordering::SeqCst);
     }
 
     /// Answers `getMe` as Telegram does for a wrong token.
