@@ -139,30 +139,8 @@ fn search_answers_bad_queries_with_a_message_not_a_trace() {
     assert!(out.contains("没有找到"), "{out}");
 }
 
-#[test]
-fn chat_answers_commands_from_stdin_and_buttons_are_numbers_to_type() {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_digestbot"))
-        .arg("chat")
-        .current_dir(root())
-        .env("DIGESTBOT_CORPUS_DIR", fixture_corpus())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all("/search 人大代表\n1\n/speaker 合肥\n2\n/frob\n".as_bytes()).unwrap();
-    let out = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
-    assert!(out.contains("共 7 段 · 第 1/2 页") && out.contains("[1] 下一页 ▶"), "{out}");
-    assert!(out.contains("第 2/2 页") && out.contains("[1] ◀ 上一页"), "typing 1 pressed the button: {out}");
-    assert!(out.contains("**人大代表**") && out.contains("（/read anhui-renda-huiyi_p"), "{out}");
-    assert!(out.contains("[2] 一、强化制度自信"), "{out}");
-    assert!(out.contains("习近平总书记强调,“坚持和完善人民代表大会制度"), "typing 2 opened section 一: {out}");
-    assert!(out.contains("没有 /frob 这个命令"), "{out}");
-}
-
-#[test]
-fn chat_answers_a_line_that_is_not_utf8_and_goes_on_with_the_next() {
+/// `digestbot chat` on the fixture corpus with `input` piped in.
+fn chat(input: &[u8]) -> std::process::Output {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_digestbot"))
         .arg("chat")
@@ -173,11 +151,27 @@ fn chat_answers_a_line_that_is_not_utf8_and_goes_on_with_the_next() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn chat_answers_commands_from_stdin_and_buttons_are_numbers_to_type() {
+    let out = String::from_utf8(chat("/search 人大代表\n1\n/speaker 合肥\n2\n/frob\n".as_bytes()).stdout).unwrap();
+    assert!(out.contains("共 7 段 · 第 1/2 页") && out.contains("[1] 下一页 ▶"), "{out}");
+    assert!(out.contains("第 2/2 页") && out.contains("[1] ◀ 上一页"), "typing 1 pressed the button: {out}");
+    assert!(out.contains("**人大代表**") && out.contains("（/read anhui-renda-huiyi_p"), "{out}");
+    assert!(out.contains("[2] 一、强化制度自信"), "{out}");
+    assert!(out.contains("习近平总书记强调,“坚持和完善人民代表大会制度"), "typing 2 opened section 一: {out}");
+    assert!(out.contains("没有 /frob 这个命令"), "{out}");
+}
+
+#[test]
+fn chat_answers_a_line_that_is_not_utf8_and_goes_on_with_the_next() {
     let mut input = "/search 人大代表\n".as_bytes().to_vec();
     input.extend_from_slice(b"\xff\xfe\xc3\x28 \x80\n");
     input.extend_from_slice("/speaker 合肥\n".as_bytes());
-    child.stdin.take().unwrap().write_all(&input).unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = chat(&input);
     let (out, err) = (String::from_utf8(output.stdout).unwrap(), String::from_utf8_lossy(&output.stderr));
     assert_eq!(output.status.code(), Some(0), "{err}");
     assert!(out.contains("共 7 段 · 第 1/2 页"), "the line before was answered: {out}");
