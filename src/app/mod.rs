@@ -5,6 +5,7 @@
 //! screens live in files of their own (`search`, `reading`, `browse`, `inline`).
 
 pub mod action;
+mod admission;
 mod browse;
 pub mod clock;
 pub mod command;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
+pub use self::admission::{Admission, Input};
 pub use self::clock::{Clock, ManualClock, SystemClock};
 pub use self::inline::{Article, InlineAnswer};
 pub use self::limiter::{BURST as FLOOD_BURST, REFILL as FLOOD_REFILL};
@@ -26,7 +28,7 @@ pub use self::limiter::{BURST as FLOOD_BURST, REFILL as FLOOD_REFILL};
 use self::action::{Action, QueryRef};
 use self::browse::RandomPicker;
 use self::command::{Command, Parsed};
-use self::limiter::{Limiter, Verdict};
+use self::limiter::Limiter;
 use self::query_cache::QueryCache;
 use self::reply::{Button, Response, Rich};
 use crate::library::{Library, Target};
@@ -50,23 +52,6 @@ pub struct Caller {
     pub chat: i64,
     /// A private chat with the bot (plain text is a search there).
     pub private: bool,
-}
-
-/// What kind of input someone sent: a refusal looks different for each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Input {
-    Message,
-    Button,
-    Inline,
-}
-
-/// Whether to handle an input at all.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Admission {
-    Handle,
-    /// Too many inputs from this user: answer this instead (the first time a "slow down", then
-    /// silence), and do not handle the input.
-    Refuse(Response),
 }
 
 /// Everything the bot shares across updates.
@@ -101,30 +86,6 @@ impl App {
     /// The library as it is now; a reload swaps it whole, and what a caller holds stays valid.
     pub fn library(&self) -> Arc<Library> {
         self.library.load_full()
-    }
-
-    /// Flood control, decided before an input is queued for handling, so a flood costs no more
-    /// than this check. Every input a user sends counts, in private chats and groups alike, except
-    /// group messages that are not for this bot (see [`App::is_for_us`]). Edges where a person
-    /// cannot flood (the terminal) do not ask.
-    pub fn admit(&self, caller: Caller, input: Input) -> Admission {
-        match (self.limiter.admit(caller.user), input) {
-            (Verdict::Admit, _) => Admission::Handle,
-            (Verdict::Warn, Input::Message) => Admission::Refuse(Response::text(plain(msg::THROTTLED))),
-            (Verdict::Warn, Input::Button) => Admission::Refuse(Response::notice(msg::THROTTLED)),
-            (Verdict::Warn, Input::Inline) | (Verdict::Drop, _) => Admission::Refuse(Response::silence()),
-        }
-    }
-
-    /// Whether a message is for this bot: in a group, chatter and other bots' commands are not.
-    pub fn is_for_us(&self, caller: Caller, text: Option<&str>, me: &str) -> bool {
-        let Some(text) = text else { return caller.private };
-        match command::parse(text, me) {
-            Parsed::OtherBot => false,
-            Parsed::Text => caller.private,
-            Parsed::Unknown { addressed, .. } => caller.private || addressed,
-            Parsed::Command(_) => true,
-        }
     }
 
     /// A message's text. `me` is the bot's username (for `/cmd@me`).
