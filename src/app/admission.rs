@@ -40,12 +40,19 @@ impl App {
 
     /// Whether a message is for this bot: in a group, chatter and other bots' commands are not.
     pub fn is_for_us(&self, caller: Caller, text: Option<&str>, me: &str) -> bool {
-        let Some(text) = text else { return caller.private };
-        match command::parse(text, me) {
-            Parsed::OtherBot => false,
-            Parsed::Text => caller.private,
-            Parsed::Unknown { addressed, .. } => caller.private || addressed,
-            Parsed::Command(_) => true,
+        match text {
+            Some(text) => is_ours(caller, &command::parse(text, me)),
+            None => caller.private,
         }
+    }
+}
+
+/// Whether a parsed message is for this bot (see [`App::is_for_us`]).
+pub(super) fn is_ours(caller: Caller, parsed: &Parsed) -> bool {
+    match parsed {
+        Parsed::OtherBot => false,
+        Parsed::Text => caller.private,
+        Parsed::Unknown { addressed, .. } => caller.private || *addressed,
+        Parsed::Command(_) => true,
     }
 }

@@ -10,9 +10,9 @@ use super::reply::{Button, Message, Response, Rich};
 use super::search::button_query;
 use super::{Caller, button, list_page, pager, plain, reading};
 use crate::corpus::Speech;
-use crate::library::{Library, Target};
+use crate::library::Library;
 use crate::messages as msg;
-use crate::search::{MAX_QUERY_CHARS, QueryError};
+use crate::search::check_query_length;
 
 /// A speech as a button that opens its outline.
 pub(super) fn speech_button(speech: &Speech) -> Button {
@@ -44,28 +44,26 @@ pub(super) fn speakers(library: &Library, page: usize) -> Response {
 /// One opens its outline, several are offered as choices a page at a time, none lists every
 /// speaker.
 pub(super) fn speaker(library: &Library, queries: &QueryCache, caller: Caller, query: &str, page: usize) -> Response {
-    let chars = query.chars().count();
-    if chars > MAX_QUERY_CHARS {
-        return Response::text(plain(&msg::query_error(&QueryError::TooLong { chars, max: MAX_QUERY_CHARS })));
+    if let Err(e) = check_query_length(query) {
+        return Response::text(plain(&msg::query_error(&e)));
     }
     let n = &library.index.analyzer().normalizer;
     // Split first: normalizing drops the space between Han characters.
     let wanted: Vec<String> = query.split_whitespace().map(|w| n.text(w)).collect();
-    let found: Vec<&Speech> = library
+    // (digest, speech) positions, for opening the one match.
+    let found: Vec<(usize, usize, &Speech)> = library
         .corpus
         .digests
         .iter()
-        .flat_map(|digest| digest.speeches.iter())
-        .filter(|speech| {
+        .enumerate()
+        .flat_map(|(d, digest)| digest.speeches.iter().enumerate().map(move |(s, speech)| (d, s, speech)))
+        .filter(|(_, _, speech)| {
             let (who, title) = (n.text(speech.speaker_name().unwrap_or("")), n.text(&speech.title));
             wanted.iter().all(|w| who.contains(w.as_str()) || title.contains(w.as_str()))
         })
         .collect();
     match found[..] {
-        [speech] => match library.find(&speech.id) {
-            Some(Target::Speech { digest, speech }) => reading::speech(library, digest, speech),
-            _ => Response::text(plain(msg::EXPIRED)),
-        },
+        [(digest, speech, _)] => reading::speech(library, digest, speech),
         [] => {
             let mut response = speakers(library, 0);
             if let Some(first) = response.messages.first_mut() {
@@ -80,7 +78,8 @@ pub(super) fn speaker(library: &Library, queries: &QueryCache, caller: Caller, q
             let (page, pages, shown) = list_page(&found, page);
             let mut text = Rich::new();
             text.bold(msg::speaker_choices(query, found.len(), page + 1, pages));
-            let mut buttons: Vec<Vec<Button>> = shown.iter().map(|speech| vec![speech_button(speech)]).collect();
+            let mut buttons: Vec<Vec<Button>> =
+                shown.iter().map(|(_, _, speech)| vec![speech_button(speech)]).collect();
             let widest = |query| Action::SpeakerPage { owner: caller.user, page: pages as u32, query };
             let query_ref = button_query(queries, caller, query, widest);
             let row =

@@ -90,11 +90,12 @@ impl App {
 
     /// A message's text. `me` is the bot's username (for `/cmd@me`).
     pub fn handle_text(&self, caller: Caller, text: &str, me: &str) -> Response {
-        if !self.is_for_us(caller, Some(text), me) {
+        let parsed = command::parse(text, me);
+        if !admission::is_ours(caller, &parsed) {
             return Response::silence();
         }
         let library = self.library();
-        match command::parse(text, me) {
+        match parsed {
             Parsed::Command(command) => self.command(&library, caller, command),
             Parsed::Unknown { name, .. } => Response::text(plain(&msg::unknown_command(&name))),
             Parsed::Text => search::page(&library, &self.queries, caller, text.trim(), 0),

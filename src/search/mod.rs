@@ -15,7 +15,7 @@ pub use analyzer::Analyzer;
 pub use chars::{is_han, is_word};
 pub use index::{IndexError, SearchIndex};
 pub use normalize::{Normalized, Normalizer};
-pub use query::{MAX_QUERY_CHARS, Query, QueryError, parse as parse_query};
+pub use query::{MAX_QUERY_CHARS, Query, QueryError, check_length as check_query_length, parse as parse_query};
 pub use rank::{Hit, Results};
 pub use snippet::{SNIPPET_CHARS, Snippet, matches, snippet};
 pub use tokens::{GramTokenizer, WordTokenizer, words};

@@ -29,13 +29,16 @@ pub enum QueryError {
     },
 }
 
+/// Refuses text longer than a query may be; `/speaker` words are held to the same limit.
+pub fn check_length(raw: &str) -> Result<(), QueryError> {
+    let chars = raw.chars().count();
+    if chars > MAX_QUERY_CHARS { Err(QueryError::TooLong { chars, max: MAX_QUERY_CHARS }) } else { Ok(()) }
+}
+
 /// Parses a query typed by a person. Terms are split at white space first (an ideographic space
 /// too), then normalized like index text.
 pub fn parse(normalizer: &Normalizer, raw: &str) -> Result<Query, QueryError> {
-    let chars = raw.chars().count();
-    if chars > MAX_QUERY_CHARS {
-        return Err(QueryError::TooLong { chars, max: MAX_QUERY_CHARS });
-    }
+    check_length(raw)?;
     if raw.trim().is_empty() {
         return Err(QueryError::Empty);
     }
