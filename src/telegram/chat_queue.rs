@@ -1,9 +1,10 @@
-//! Sending in order, off the dispatcher: each chat's replies go through a queue of their own, so a
-//! handler hands its messages over and returns instead of waiting while Telegram's pacing (one
+//! Sending in order, off the dispatcher: each chat's messages go through a queue of their own, so a
+//! handler hands its replies over and returns instead of waiting while Telegram's pacing (one
 //! message a second per chat) releases a long section part by part. Other chats are never behind
-//! it, and one chat's replies keep their order. A queue holds a bounded number of replies: flood
-//! control bounds inputs, not what each input sends (a long section is many messages), so a chat
-//! whose replies pile up faster than Telegram lets them out loses the newest, not memory.
+//! it, and one chat's messages keep their order, replies and deliveries alike. A queue holds a
+//! bounded number of replies: flood control bounds inputs, not what each input sends (a long
+//! section is many messages), so a chat whose replies pile up faster than Telegram lets them out
+//! loses the newest, not memory. A delivery is never dropped: it waits for room instead.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -49,6 +50,31 @@ impl ChatQueues {
         queues.insert(chat, queue);
         tokio::spawn(self.clone().work(chat, jobs));
         true
+    }
+
+    /// Queues `job` after everything already queued for `chat`, waiting for room when the queue is
+    /// full: for what must not be lost.
+    pub async fn push_waiting(self: &Arc<Self>, chat: i64, job: Job) {
+        let mut job = job;
+        loop {
+            let queue = {
+                let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
+                match queues.get(&chat) {
+                    Some(queue) if !queue.is_closed() => queue.clone(),
+                    _ => {
+                        let (queue, jobs) = mpsc::channel(CAPACITY);
+                        queues.insert(chat, queue.clone());
+                        tokio::spawn(self.clone().work(chat, jobs));
+                        queue
+                    }
+                }
+            };
+            match queue.send(job).await {
+                Ok(()) => return,
+                // Its worker ended while this waited: start another.
+                Err(mpsc::error::SendError(back)) => job = back,
+            }
+        }
     }
 
     async fn work(self: Arc<Self>, chat: i64, mut jobs: mpsc::Receiver<Job>) {

@@ -1,18 +1,19 @@
 //! What each update does at the edge: ask the core, then queue the reply for its chat (rendered as
-//! HTML with inline keyboards), so the handler never waits on Telegram's pacing.
+//! HTML with inline keyboards) in the outbox, so the handler never waits on Telegram's pacing.
 
 use std::sync::Arc;
 
 use teloxide::prelude::*;
 use teloxide::types::{
     CallbackQueryId, InlineKeyboardMarkup, InlineQueryResult, InlineQueryResultArticle, InputMessageContent,
-    InputMessageContentText, LinkPreviewOptions, Me, MessageId, ParseMode, ThreadId,
+    InputMessageContentText, LinkPreviewOptions, Me, MessageId, ParseMode,
 };
 use teloxide::{ApiError, RequestError};
 
 use super::Tg;
 use super::admission::Refusals;
 use super::chat_queue::ChatQueues;
+use super::outbox::{Failure, Outbox, Place, Priority, Request};
 use super::render;
 use crate::app::reply::Message as Reply;
 use crate::app::{App, Caller};
@@ -25,13 +26,6 @@ const NO_PREVIEW: LinkPreviewOptions = LinkPreviewOptions {
     prefer_large_media: false,
     show_above_text: false,
 };
-
-/// Where replies go: a chat, and the forum topic in it.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Place {
-    chat: ChatId,
-    thread: Option<ThreadId>,
-}
 
 pub(super) fn place_of(msg: &Message) -> Place {
     Place { chat: msg.chat.id, thread: if msg.is_topic_message { msg.thread_id } else { None } }
@@ -61,7 +55,7 @@ pub(super) fn callback_caller(q: &CallbackQuery) -> Caller {
 /// Logs a failed send and carries on: a chat that blocked the bot or a message that did not change
 /// is not a reason to stop serving anyone else.
 fn log_send_error(e: &RequestError, bot: &Tg) {
-    let token = bot.inner().token();
+    let token = bot.token();
     match e {
         RequestError::Api(ApiError::MessageNotModified) => {}
         RequestError::Api(ApiError::BotBlocked | ApiError::UserDeactivated | ApiError::ChatNotFound) => {
@@ -71,17 +65,37 @@ fn log_send_error(e: &RequestError, bot: &Tg) {
     }
 }
 
+/// Logs a message that did not go and carries on: a chat that blocked the bot or a message that
+/// did not change is not a reason to stop serving anyone else.
+fn log_failure(failure: &Failure, chat: ChatId) {
+    match failure {
+        Failure::NotModified => {}
+        Failure::Gone(reason) => tracing::info!(chat = chat.0, "chat unavailable: {reason}"),
+        Failure::Refused(reason) | Failure::Unreachable(reason) => {
+            tracing::warn!(chat = chat.0, "sending failed: {reason}")
+        }
+    }
+}
+
 /// Queues new messages for a chat, in order after what is queued for it already.
-pub(super) fn queue_messages(queues: &Arc<ChatQueues>, bot: &Tg, me: &str, place: Place, replies: Vec<Reply>) {
+pub(super) fn queue_messages(
+    queues: &Arc<ChatQueues>,
+    outbox: &Arc<Outbox>,
+    me: &str,
+    place: Place,
+    replies: Vec<Reply>,
+) {
     if replies.is_empty() {
         return;
     }
-    let (bot, me) = (bot.clone(), me.to_string());
+    let (outbox, me) = (outbox.clone(), me.to_string());
     queues.push(
         place.chat.0,
         Box::pin(async move {
             for reply in &replies {
-                send(&bot, &me, place, reply).await;
+                if send(&outbox, &me, place, reply).await.is_err() {
+                    return;
+                }
             }
         }),
     );
@@ -99,62 +113,61 @@ pub(super) async fn answer_callback(bot: &Tg, id: &CallbackQueryId, notice: Opti
 }
 
 /// Sends one reply, split into several messages when it is long; the buttons go under the last.
-async fn send(bot: &Tg, me: &str, place: Place, reply: &Reply) {
+async fn send(outbox: &Outbox, me: &str, place: Place, reply: &Reply) -> Result<(), Failure> {
     let parts = render::html(&reply.text, me);
-    send_parts(bot, place, parts, render::keyboard(&reply.buttons)).await;
+    send_parts(outbox, Priority::Reply, place, parts, render::keyboard(&reply.buttons)).await
 }
 
-async fn send_parts(bot: &Tg, place: Place, parts: Vec<String>, keyboard: Option<InlineKeyboardMarkup>) {
+/// Sends the parts of one message in order; the keyboard goes under the last. Stops at the first
+/// part that does not go (logged), since what follows it would make no sense alone.
+pub(super) async fn send_parts(
+    outbox: &Outbox,
+    priority: Priority,
+    place: Place,
+    parts: Vec<String>,
+    keyboard: Option<InlineKeyboardMarkup>,
+) -> Result<(), Failure> {
     let last = parts.len().saturating_sub(1);
     for (i, html) in parts.into_iter().enumerate() {
-        let mut request =
-            bot.send_message(place.chat, html).parse_mode(ParseMode::Html).link_preview_options(NO_PREVIEW);
-        if let Some(thread) = place.thread {
-            request = request.message_thread_id(thread);
-        }
-        if i == last
-            && let Some(keyboard) = keyboard.clone()
-        {
-            request = request.reply_markup(keyboard);
-        }
-        if let Err(e) = request.await {
-            log_send_error(&e, bot);
-            return;
+        let keyboard = if i == last { keyboard.clone() } else { None };
+        if let Err(failure) = outbox.send(priority, Request::Send { place, html, keyboard }).await {
+            log_failure(&failure, place.chat);
+            return Err(failure);
         }
     }
+    Ok(())
 }
 
 /// Replaces a message with a reply; a reply too long for one message continues in new ones. An
 /// edit that changes nothing sends nothing (its continuation is already there); an edit Telegram
 /// refuses otherwise (the message is too old, or gone) is sent whole as new messages instead.
-async fn edit_or_send(bot: &Tg, me: &str, place: Place, id: MessageId, reply: &Reply) {
+async fn edit_or_send(outbox: &Outbox, me: &str, place: Place, id: MessageId, reply: &Reply) {
     let mut parts = render::html(&reply.text, me);
     if parts.is_empty() {
         return;
     }
-    let first = parts[0].clone();
     let keyboard = render::keyboard(&reply.buttons);
-    let mut request =
-        bot.edit_message_text(place.chat, id, first).parse_mode(ParseMode::Html).link_preview_options(NO_PREVIEW);
-    if parts.len() == 1
-        && let Some(keyboard) = keyboard.clone()
-    {
-        request = request.reply_markup(keyboard);
-    }
-    match request.await {
+    let edit = Request::Edit {
+        place,
+        message: id,
+        html: parts[0].clone(),
+        keyboard: if parts.len() == 1 { keyboard.clone() } else { None },
+    };
+    match outbox.send(Priority::Reply, edit).await {
         Ok(_) => {
             parts.remove(0);
         }
-        Err(RequestError::Api(ApiError::MessageNotModified)) => return,
-        Err(e) => log_send_error(&e, bot),
+        Err(Failure::NotModified) => return,
+        Err(failure) => log_failure(&failure, place.chat),
     }
-    send_parts(bot, place, parts, keyboard).await;
+    let _ = send_parts(outbox, Priority::Reply, place, parts, keyboard).await;
 }
 
 pub(super) async fn on_message(
-    bot: Tg,
+    _bot: Tg,
     me: Me,
     app: Arc<App>,
+    outbox: Arc<Outbox>,
     queues: Arc<ChatQueues>,
     refusals: Arc<Refusals>,
     update: Update,
@@ -166,7 +179,7 @@ pub(super) async fn on_message(
         (None, Some(text)) => app.handle_text(caller, text, me.username()),
         (None, None) => app.handle_non_text(caller),
     };
-    queue_messages(&queues, &bot, me.username(), place_of(&msg), response.messages);
+    queue_messages(&queues, &outbox, me.username(), place_of(&msg), response.messages);
     Ok(())
 }
 
@@ -174,6 +187,7 @@ pub(super) async fn on_callback(
     bot: Tg,
     me: Me,
     app: Arc<App>,
+    outbox: Arc<Outbox>,
     queues: Arc<ChatQueues>,
     q: CallbackQuery,
 ) -> ResponseResult<()> {
@@ -185,18 +199,21 @@ pub(super) async fn on_callback(
     let edit_target = message.map(|m| m.id);
     let place = message.map_or(Place { chat: ChatId(caller.chat), thread: None }, place_of);
     let me = me.username().to_string();
-    let job_bot = bot.clone();
     queues.push(
         place.chat.0,
         Box::pin(async move {
             if let Some(edit) = &response.edit {
                 match edit_target {
-                    Some(id) => edit_or_send(&job_bot, &me, place, id, edit).await,
-                    None => send(&job_bot, &me, place, edit).await,
+                    Some(id) => edit_or_send(&outbox, &me, place, id, edit).await,
+                    None => {
+                        let _ = send(&outbox, &me, place, edit).await;
+                    }
                 }
             }
             for reply in &response.messages {
-                send(&job_bot, &me, place, reply).await;
+                if send(&outbox, &me, place, reply).await.is_err() {
+                    return;
+                }
             }
         }),
     );

@@ -1,17 +1,16 @@
 //! The Telegram edge: long polling with teloxide, flood control on the update stream, every
 //! update handed to the core, every reply rendered as HTML with inline keyboards and queued for
-//! its chat, then sent through the `Throttle` adaptor.
+//! its chat, then sent through the outbox, which keeps Telegram's limits.
 
 mod admission;
 mod chat_queue;
 mod handlers;
+pub mod outbox;
 pub mod render;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use teloxide::adaptors::Throttle;
-pub use teloxide::adaptors::throttle::Limits;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::BotCommand;
@@ -21,12 +20,15 @@ use teloxide::{ApiError, RequestError};
 use self::admission::{Admitted, Gate, Refusals};
 use self::chat_queue::ChatQueues;
 use self::handlers::{on_callback, on_inline, on_message};
+pub use self::outbox::Limits;
+use self::outbox::{Backoff, Outbox};
 use crate::app::App;
 use crate::logging::redact;
 use crate::messages;
 
-/// The bot as the handlers see it: every request goes through Telegram's rate limits.
-pub type Tg = Throttle<Bot>;
+/// The bot as the handlers see it. Messages into chats go through the [`Outbox`], which keeps
+/// Telegram's limits; the rest (answers to button presses and inline queries) is not limited.
+pub type Tg = Bot;
 
 /// The whole update handler tree, in one place so tests drive exactly what runs.
 pub fn handler() -> UpdateHandler<RequestError> {
@@ -43,8 +45,8 @@ pub struct Options {
     pub ctrlc: bool,
     /// Outgoing rate limits; Telegram's own by default. Tests and benchmarks lift them.
     pub limits: Limits,
-    /// The first wait before reaching Telegram again after it could not be reached; each failure
-    /// doubles it, up to `max_retry_delay`.
+    /// The first wait before reaching Telegram again after it could not be reached (to poll or to
+    /// send); each failure doubles it, up to `max_retry_delay`.
     pub retry_delay: Duration,
     pub max_retry_delay: Duration,
 }
@@ -71,12 +73,13 @@ pub enum Stop {
 /// retried with backoff, never a panic; only a rejected token ends it.
 pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> {
     let token = bot.token().to_string();
-    let bot: Tg = bot.throttle(options.limits);
+    let outbox =
+        Outbox::new(bot.clone(), options.limits, Backoff { first: options.retry_delay, max: options.max_retry_delay });
     let queues = Arc::new(ChatQueues::default());
     let refusals = Arc::new(Refusals::default());
     let error_token = token.clone();
     let mut builder = Dispatcher::builder(bot.clone(), handler())
-        .dependencies(dptree::deps![app.clone(), queues.clone(), refusals.clone()])
+        .dependencies(dptree::deps![app.clone(), outbox.clone(), queues.clone(), refusals.clone()])
         .default_handler(|_| async {})
         .error_handler(Arc::new(move |e: RequestError| {
             let message = redact(&e.to_string(), &error_token);

@@ -259,12 +259,7 @@ impl FakeApi {
 /// Telegram's rate limits lifted: tests and benchmarks measure the bot, not Telegram's pacing.
 #[allow(dead_code)]
 pub fn unlimited() -> digestbot::telegram::Limits {
-    digestbot::telegram::Limits {
-        messages_per_sec_chat: 1_000_000,
-        messages_per_min_chat: 1_000_000,
-        messages_per_min_channel_or_supergroup: 1_000_000,
-        messages_per_sec_overall: 1_000_000,
-    }
+    digestbot::telegram::Limits::UNLIMITED
 }
 
 pub fn user(id: i64) -> Value {

@@ -1,0 +1,441 @@
+//! One outbox for everything the bot sends into chats: replies, edits and daily deliveries.
+//!
+//! Telegram's limits (about 30 messages a second overall, one a second in a chat, 20 a minute in
+//! a group) are kept with governor's rate limiters, checked when a message is about to go: a
+//! message that breaks no limit leaves at once, and one that would break a limit waits only until
+//! it would not. Overall sending slots go to replies before deliveries, so a fan-out to thousands
+//! of chats never keeps a person waiting for more than one slot. Each chat's messages leave in
+//! order, one at a time, through the chat's queue ([`ChatQueues`]).
+//!
+//! What Telegram answers decides what happens next: a 429 pauses that chat (and everything, when
+//! several chats get one) for as long as Telegram says, then the message goes; a server or network
+//! failure is retried with backoff; a chat that is gone, or moved to a supergroup, is reported to
+//! the caller, who knows what that means for it.
+
+use std::collections::VecDeque;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use governor::clock::{Clock, MonotonicClock};
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::state::{InMemoryState, NotKeyed};
+use governor::{Quota, RateLimiter};
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardMarkup, LinkPreviewOptions, MessageId, ParseMode, ThreadId};
+use teloxide::{ApiError, RequestError};
+use tokio::sync::{Notify, oneshot};
+
+use crate::logging::redact;
+
+/// Telegram's limits on sending, as the outbox keeps them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Messages a second to all chats together.
+    pub overall_per_sec: u32,
+    /// Messages a second to one chat.
+    pub chat_per_sec: u32,
+    /// Messages a minute to one group.
+    pub group_per_min: u32,
+}
+
+impl Limits {
+    /// What Telegram asks of bots.
+    pub const TELEGRAM: Limits = Limits { overall_per_sec: 30, chat_per_sec: 1, group_per_min: 20 };
+
+    /// No limits worth the name: tests and benchmarks measure the bot, not Telegram's pacing.
+    pub const UNLIMITED: Limits =
+        Limits { overall_per_sec: 1_000_000, chat_per_sec: 1_000_000, group_per_min: 60_000_000 };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::TELEGRAM
+    }
+}
+
+/// Who waits for a slot: a person, or a scheduled delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Priority {
+    Reply,
+    Delivery,
+}
+
+/// Where a message goes: a chat, and the forum topic in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub chat: ChatId,
+    pub thread: Option<ThreadId>,
+}
+
+/// One request that puts text in a chat.
+#[derive(Debug, Clone)]
+pub enum Request {
+    Send { place: Place, html: String, keyboard: Option<InlineKeyboardMarkup> },
+    Edit { place: Place, message: MessageId, html: String, keyboard: Option<InlineKeyboardMarkup> },
+}
+
+impl Request {
+    fn chat(&self) -> ChatId {
+        match self {
+            Request::Send { place, .. } | Request::Edit { place, .. } => place.chat,
+        }
+    }
+
+    /// The same request to another chat (a group that became a supergroup).
+    pub fn to_chat(mut self, chat: ChatId) -> Request {
+        match &mut self {
+            Request::Send { place, .. } | Request::Edit { place, .. } => place.chat = chat,
+        }
+        self
+    }
+}
+
+/// Why a request did not go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// An edit that would change nothing.
+    NotModified,
+    /// The chat cannot be written to any more: the bot was blocked or removed, or the chat is gone.
+    Gone(String),
+    /// Telegram refused this request for what it is (a message too old to edit, bad markup).
+    Refused(String),
+    /// Telegram could not be reached for too long (only replies give up; deliveries wait).
+    Unreachable(String),
+}
+
+/// A message that went out.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub message: Message,
+    /// The group became a supergroup with this id, and the message went there.
+    pub moved_to: Option<ChatId>,
+}
+
+/// Waiting between tries when Telegram could not be reached.
+#[derive(Debug, Clone, Copy)]
+pub struct Backoff {
+    pub first: Duration,
+    pub max: Duration,
+}
+
+/// How often a reply is tried when Telegram cannot be reached, before it is given up: a reply
+/// minutes late answers a question nobody is waiting on any more.
+const REPLY_TRIES: u32 = 5;
+
+/// 429s from this many chats within [`FLOOD_SPAN`] mean Telegram is refusing the bot, not a chat.
+const FLOOD_CHATS: usize = 2;
+const FLOOD_SPAN: Duration = Duration::from_secs(1);
+
+type Direct = RateLimiter<NotKeyed, InMemoryState, MonotonicClock>;
+type Keyed = RateLimiter<i64, DefaultKeyedStateStore<i64>, MonotonicClock>;
+
+pub struct Outbox {
+    bot: Bot,
+    clock: MonotonicClock,
+    chats: Keyed,
+    groups: Keyed,
+    slots: Arc<Slots>,
+    backoff: Backoff,
+    /// Recent 429s (when, which chat), to tell a chat's flood from the bot's.
+    floods: Mutex<VecDeque<(Instant, i64)>>,
+}
+
+impl std::fmt::Debug for Outbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outbox").finish_non_exhaustive()
+    }
+}
+
+const NO_PREVIEW: LinkPreviewOptions = LinkPreviewOptions {
+    is_disabled: true,
+    url: None,
+    prefer_small_media: false,
+    prefer_large_media: false,
+    show_above_text: false,
+};
+
+fn nonzero(n: u32) -> NonZeroU32 {
+    NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN)
+}
+
+impl Outbox {
+    /// An outbox sending with `bot`; it starts the task that hands out overall slots, so it must be
+    /// made inside a Tokio runtime.
+    pub fn new(bot: Bot, limits: Limits, backoff: Backoff) -> Arc<Outbox> {
+        // A short burst (a fiftieth of a second's worth) absorbs timer lateness at high rates
+        // without letting more than a second's worth out in any second.
+        let overall = nonzero(limits.overall_per_sec);
+        let overall = Quota::per_second(overall).allow_burst(nonzero(limits.overall_per_sec / 50));
+        let chat = Quota::per_second(nonzero(limits.chat_per_sec)).allow_burst(nonzero(limits.chat_per_sec / 50));
+        let group = Quota::per_minute(nonzero(limits.group_per_min)).allow_burst(nonzero(limits.group_per_min / 3000));
+        let slots = Arc::new(Slots {
+            overall: RateLimiter::direct_with_clock(overall, MonotonicClock),
+            waiting: Mutex::new(Waiting::default()),
+            wake: Notify::new(),
+            clock: MonotonicClock,
+        });
+        tokio::spawn(slots.clone().hand_out());
+        Arc::new(Outbox {
+            bot,
+            clock: MonotonicClock,
+            chats: RateLimiter::hashmap_with_clock(chat, MonotonicClock),
+            groups: RateLimiter::hashmap_with_clock(group, MonotonicClock),
+            slots,
+            backoff,
+            floods: Mutex::new(VecDeque::new()),
+        })
+    }
+
+    /// Sends one request when the limits allow it, retrying what can be retried. Requests to one
+    /// chat must not be made concurrently (the chat's queue sees to it), or their order is lost.
+    pub async fn send(&self, priority: Priority, request: Request) -> Result<Sent, Failure> {
+        let mut request = request;
+        let mut moved_to = None;
+        let mut wait = self.backoff.first;
+        let mut tries = 0;
+        loop {
+            let chat = request.chat().0;
+            self.pace(chat, priority).await;
+            let error = match self.execute(&request).await {
+                Ok(message) => return Ok(Sent { message, moved_to }),
+                Err(e) => e,
+            };
+            match error {
+                RequestError::RetryAfter(after) => {
+                    let after = after.duration();
+                    tracing::warn!(chat, "Telegram asks to wait {after:?} before sending again");
+                    if self.flooded(chat) {
+                        self.slots.pause(after);
+                    }
+                    tokio::time::sleep(after).await;
+                }
+                // Telegram says where the group went: the message goes there, and the caller learns
+                // of the move with it.
+                RequestError::MigrateToChatId(new) if moved_to.is_none() => {
+                    tracing::info!(chat, new = new.0, "the group became a supergroup");
+                    moved_to = Some(new);
+                    request = request.to_chat(new);
+                }
+                e => match classify(&e) {
+                    Some(failure) => return Err(failure),
+                    None => {
+                        tries += 1;
+                        let message = redact(&e.to_string(), self.bot.token());
+                        if priority == Priority::Reply && tries >= REPLY_TRIES {
+                            tracing::warn!(chat, "giving up a reply after {tries} tries: {message}");
+                            return Err(Failure::Unreachable(message));
+                        }
+                        tracing::warn!(chat, "sending failed ({message}); trying again in {wait:?}");
+                        tokio::time::sleep(wait).await;
+                        wait = (wait * 2).min(self.backoff.max);
+                    }
+                },
+            }
+        }
+    }
+
+    /// Waits until a message to `chat` breaks no limit, then takes the slot.
+    async fn pace(&self, chat: i64, priority: Priority) {
+        wait_for(&self.clock, || self.chats.check_key(&chat)).await;
+        // Negative ids are groups, supergroups and channels.
+        if chat < 0 {
+            wait_for(&self.clock, || self.groups.check_key(&chat)).await;
+        }
+        self.slots.take(priority).await;
+    }
+
+    async fn execute(&self, request: &Request) -> Result<Message, RequestError> {
+        match request.clone() {
+            Request::Send { place, html, keyboard } => {
+                let mut send = self
+                    .bot
+                    .send_message(place.chat, html)
+                    .parse_mode(ParseMode::Html)
+                    .link_preview_options(NO_PREVIEW);
+                if let Some(thread) = place.thread {
+                    send = send.message_thread_id(thread);
+                }
+                if let Some(keyboard) = keyboard {
+                    send = send.reply_markup(keyboard);
+                }
+                send.await
+            }
+            Request::Edit { place, message, html, keyboard } => {
+                let mut edit = self
+                    .bot
+                    .edit_message_text(place.chat, message, html)
+                    .parse_mode(ParseMode::Html)
+                    .link_preview_options(NO_PREVIEW);
+                if let Some(keyboard) = keyboard {
+                    edit = edit.reply_markup(keyboard);
+                }
+                edit.await
+            }
+        }
+    }
+
+    /// Notes a 429 for `chat`; true when other chats got one lately too, so that Telegram is
+    /// refusing the bot as a whole.
+    fn flooded(&self, chat: i64) -> bool {
+        let now = Instant::now();
+        let mut floods = self.floods.lock().unwrap_or_else(|e| e.into_inner());
+        floods.retain(|(at, _)| now.duration_since(*at) < FLOOD_SPAN);
+        floods.push_back((now, chat));
+        let mut chats: Vec<i64> = floods.iter().map(|(_, c)| *c).collect();
+        chats.sort_unstable();
+        chats.dedup();
+        chats.len() >= FLOOD_CHATS
+    }
+
+    /// Forgets the limiter state of chats that have been quiet long enough to have a full
+    /// allowance again, so memory follows the chats active now, not every chat ever served.
+    pub fn forget_quiet_chats(&self) {
+        self.chats.retain_recent();
+        self.groups.retain_recent();
+    }
+}
+
+/// What an error means for the request, when retrying cannot change it; None when it can.
+fn classify(e: &RequestError) -> Option<Failure> {
+    let text = e.to_string();
+    match e {
+        RequestError::Api(ApiError::MessageNotModified) => Some(Failure::NotModified),
+        RequestError::Api(
+            ApiError::BotBlocked
+            | ApiError::BotKicked
+            | ApiError::BotKickedFromSupergroup
+            | ApiError::BotKickedFromChannel
+            | ApiError::UserDeactivated
+            | ApiError::CantInitiateConversation
+            | ApiError::CantTalkWithBots
+            | ApiError::ChatNotFound
+            | ApiError::GroupDeactivated
+            | ApiError::NotEnoughRightsToPostMessages,
+        ) => Some(Failure::Gone(text)),
+        // teloxide keeps Telegram's description but not its code: the description's prefix is
+        // the code's name ("Forbidden: …" is 403, "Bad Request: …" 400).
+        RequestError::Api(ApiError::Unknown(description)) => {
+            if description.starts_with("Forbidden") {
+                Some(Failure::Gone(text))
+            } else if description.starts_with("Bad Request") {
+                Some(Failure::Refused(text))
+            } else {
+                // "Internal Server Error", "Bad Gateway", …: Telegram's side, worth another try.
+                None
+            }
+        }
+        RequestError::Api(_) => Some(Failure::Refused(text)),
+        RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. } => None,
+        RequestError::RetryAfter(_) => None,
+        // Moved twice in a row: something is off; retrying will not help.
+        RequestError::MigrateToChatId(_) => Some(Failure::Refused(text)),
+    }
+}
+
+/// Waits until `check` lets a message through (governor says how long until it would).
+async fn wait_for<E>(clock: &MonotonicClock, check: impl Fn() -> Result<(), E>)
+where
+    E: WaitTime,
+{
+    while let Err(not_yet) = check() {
+        tokio::time::sleep(not_yet.wait(clock)).await;
+    }
+}
+
+trait WaitTime {
+    fn wait(&self, clock: &MonotonicClock) -> Duration;
+}
+
+impl WaitTime for governor::NotUntil<Instant> {
+    fn wait(&self, clock: &MonotonicClock) -> Duration {
+        self.wait_time_from(clock.now())
+    }
+}
+
+/// The overall limit: a slot a message, handed to replies first.
+struct Slots {
+    overall: Direct,
+    waiting: Mutex<Waiting>,
+    wake: Notify,
+    clock: MonotonicClock,
+}
+
+#[derive(Default)]
+struct Waiting {
+    replies: VecDeque<oneshot::Sender<()>>,
+    deliveries: VecDeque<oneshot::Sender<()>>,
+    /// Nothing leaves before this (Telegram said to wait).
+    paused_until: Option<Instant>,
+}
+
+impl Waiting {
+    fn is_empty(&self) -> bool {
+        self.replies.is_empty() && self.deliveries.is_empty()
+    }
+
+    fn next(&mut self) -> Option<oneshot::Sender<()>> {
+        self.replies.pop_front().or_else(|| self.deliveries.pop_front())
+    }
+}
+
+impl Slots {
+    /// Waits for an overall slot. With nobody queued and the limit not reached it is taken at
+    /// once, without a trip through the task that hands slots out.
+    async fn take(&self, priority: Priority) {
+        let ready = {
+            let mut waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
+            let paused = waiting.paused_until.is_some_and(|until| until > Instant::now());
+            if !paused && waiting.is_empty() && self.overall.check().is_ok() {
+                return;
+            }
+            let (tx, rx) = oneshot::channel();
+            match priority {
+                Priority::Reply => waiting.replies.push_back(tx),
+                Priority::Delivery => waiting.deliveries.push_back(tx),
+            }
+            rx
+        };
+        self.wake.notify_one();
+        // The sender only goes away when the runtime shuts down.
+        let _ = ready.await;
+    }
+
+    fn pause(&self, after: Duration) {
+        let until = Instant::now() + after;
+        let mut waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
+        waiting.paused_until = Some(waiting.paused_until.map_or(until, |t| t.max(until)));
+    }
+
+    /// Hands out slots as the limit allows, each to the most urgent waiter at that moment.
+    async fn hand_out(self: Arc<Self>) {
+        loop {
+            let notified = self.wake.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            let (empty, paused_until) = {
+                let waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
+                (waiting.is_empty(), waiting.paused_until)
+            };
+            if empty {
+                notified.await;
+                continue;
+            }
+            if let Some(until) = paused_until.filter(|until| *until > Instant::now()) {
+                tokio::time::sleep_until(until.into()).await;
+                continue;
+            }
+            if let Err(not_yet) = self.overall.check() {
+                tokio::time::sleep(not_yet.wait_time_from(self.clock.now())).await;
+                continue;
+            }
+            let mut waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
+            // A waiter that went away (its task was stopped) leaves the slot to the next one.
+            while let Some(waiter) = waiting.next() {
+                if waiter.send(()).is_ok() {
+                    break;
+                }
+            }
+        }
+    }
+}
