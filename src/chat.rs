@@ -9,7 +9,7 @@ use crate::messages as msg;
 use crate::plain::{Emphasis, render};
 
 /// The terminal user, chatting privately.
-const CALLER: Caller = Caller { user: 1, chat: 1, private: true };
+const CALLER: Caller = Caller::private(1);
 /// The bot's name in `/cmd@name`.
 const ME: &str = "digestbot";
 

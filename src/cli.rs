@@ -2,10 +2,13 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::app::App;
+use crate::app::daily::{Daily, Lock, Store};
 use crate::cmd::{check, search};
 use crate::config::Config;
 use crate::corpus::LoadOptions;
@@ -39,6 +42,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Make the daily deliveries due at a time, then exit: one pass of what `serve` does on its
+    /// own, for cron and tests. Refuses to run while `serve` delivers from the same database
+    Deliver {
+        /// The time to deliver as of, in RFC 3339 (2026-12-01T08:00:00+08:00); now by default
+        #[arg(long, value_name = "TIME", value_parser = parse_time)]
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    },
     /// Search the corpus: every passage containing all the words, best first
     Search {
         /// What to search for; several words must all occur. `@名` keeps speeches whose speaker or
@@ -68,6 +78,7 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config),
+        Command::Deliver { at } => deliver(config, at),
         Command::Chat => chat(config),
         Command::Check { dir, json } => {
             let options = config.load_options();
@@ -122,11 +133,12 @@ fn build_app(config: Config) -> Option<App> {
     Some(App::new(library))
 }
 
-fn serve(config: Config) -> ExitCode {
+/// The bot from `TELOXIDE_TOKEN` (and `TELOXIDE_API_URL`), or the exit code of why not.
+fn bot_from_env() -> Result<teloxide::Bot, ExitCode> {
     let token = std::env::var("TELOXIDE_TOKEN").unwrap_or_default();
     if token.trim().is_empty() {
         eprintln!("{}", messages::MISSING_TOKEN);
-        return ExitCode::from(2);
+        return Err(ExitCode::from(2));
     }
     let mut bot = teloxide::Bot::new(token.trim());
     if let Ok(url) = std::env::var("TELOXIDE_API_URL") {
@@ -134,26 +146,102 @@ fn serve(config: Config) -> ExitCode {
             Ok(url) => bot = bot.set_api_url(url),
             Err(e) => {
                 eprintln!("digestbot: TELOXIDE_API_URL {url:?} is not a URL: {e}");
-                return ExitCode::from(2);
+                return Err(ExitCode::from(2));
             }
         }
     }
-    let Some(app) = build_app(config) else { return ExitCode::FAILURE };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(runtime) => runtime,
+    Ok(bot)
+}
+
+/// The app with its daily sections, holding the delivery lock; or the exit code of why not.
+fn build_delivering_app(config: Config) -> Result<(App, Lock), ExitCode> {
+    // Taken first: a second process must not even migrate the database under the first.
+    let lock = match Lock::acquire(&config.database) {
+        Ok(lock) => lock,
         Err(e) => {
-            eprintln!("digestbot: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
+            eprintln!("digestbot: {e}");
+            return Err(ExitCode::from(3));
         }
     };
+    let store = match Store::open(&config.database) {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!("digestbot: {e}");
+            return Err(ExitCode::FAILURE);
+        }
+    };
+    let settings = config.daily_settings();
+    let Some(app) = build_app(config) else { return Err(ExitCode::FAILURE) };
+    let daily = match Daily::new(store, settings, &app.library()) {
+        Ok(daily) => daily,
+        Err(e) => {
+            eprintln!("digestbot: {e}");
+            return Err(ExitCode::FAILURE);
+        }
+    };
+    Ok((app.with_daily(Arc::new(daily)), lock))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| {
+        eprintln!("digestbot: cannot start the async runtime: {e}");
+        ExitCode::FAILURE
+    })
+}
+
+fn serve(config: Config) -> ExitCode {
+    let bot = match bot_from_env() {
+        Ok(bot) => bot,
+        Err(code) => return code,
+    };
+    let (app, _lock) = match build_delivering_app(config) {
+        Ok(built) => built,
+        Err(code) => return code,
+    };
+    let runtime = match runtime() {
+        Ok(runtime) => runtime,
+        Err(code) => return code,
+    };
     let options = crate::telegram::Options { ctrlc: true, ..Default::default() };
-    match runtime.block_on(crate::telegram::run(bot, std::sync::Arc::new(app), options)) {
+    match runtime.block_on(crate::telegram::run(bot, Arc::new(app), options)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(crate::telegram::Stop::TokenRejected) => {
             eprintln!("{}", messages::TOKEN_REJECTED);
             ExitCode::FAILURE
         }
     }
+}
+
+fn deliver(config: Config, at: Option<DateTime<Utc>>) -> ExitCode {
+    let bot = match bot_from_env() {
+        Ok(bot) => bot,
+        Err(code) => return code,
+    };
+    let (app, _lock) = match build_delivering_app(config) {
+        Ok(built) => built,
+        Err(code) => return code,
+    };
+    let runtime = match runtime() {
+        Ok(runtime) => runtime,
+        Err(code) => return code,
+    };
+    let at = at.unwrap_or_else(Utc::now);
+    match runtime.block_on(crate::telegram::deliver_once(bot, Arc::new(app), at, Default::default())) {
+        Ok(report) => {
+            println!("{}", messages::delivered(report.delivered, report.stopped));
+            ExitCode::SUCCESS
+        }
+        Err(crate::telegram::Stop::TokenRejected) => {
+            eprintln!("{}", messages::TOKEN_REJECTED);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("{e}; write it like 2026-12-01T08:00:00+08:00"))
 }
 
 fn chat(config: Config) -> ExitCode {

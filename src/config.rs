@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::app::daily::schedule::parse_zone;
+use crate::app::daily::{DailyTime, Schedule, Settings};
 use crate::corpus::{self, LoadOptions};
 
 /// The committed default configuration, used when `--config` is not given.
@@ -19,6 +21,18 @@ pub struct Config {
     /// Largest file loaded, in MB of 2^20 bytes.
     #[serde(default = "default_max_file_mb")]
     pub max_file_mb: u32,
+    /// The SQLite file of subscriptions and deliveries.
+    #[serde(default = "default_database")]
+    pub database: PathBuf,
+    /// When `/subscribe` without a time delivers, `HH:MM`.
+    #[serde(default = "default_daily_time")]
+    pub daily_time: String,
+    /// The IANA zone `/subscribe` without a zone delivers in.
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    /// How many hours late a missed delivery (the bot was down at its time) is still made.
+    #[serde(default = "default_catch_up_hours")]
+    pub catch_up_hours: u32,
 }
 
 /// How an environment value becomes a TOML value.
@@ -31,7 +45,17 @@ enum Kind {
 }
 
 /// The keys, for the environment overrides.
-const KEYS: &[(&str, Kind)] = &[("corpus_dir", Kind::Text), ("max_file_mb", Kind::Number)];
+const KEYS: &[(&str, Kind)] = &[
+    ("corpus_dir", Kind::Text),
+    ("max_file_mb", Kind::Number),
+    ("database", Kind::Text),
+    ("daily_time", Kind::Text),
+    ("timezone", Kind::Text),
+    ("catch_up_hours", Kind::Number),
+];
+
+/// The longest catch-up: a day late is the next day's delivery, not a late one.
+const MAX_CATCH_UP_HOURS: u32 = 23;
 
 fn default_corpus_dir() -> PathBuf {
     PathBuf::from("corpus")
@@ -41,9 +65,32 @@ fn default_max_file_mb() -> u32 {
     corpus::DEFAULT_MAX_FILE_MB
 }
 
+fn default_database() -> PathBuf {
+    PathBuf::from("data/digestbot.sqlite3")
+}
+
+fn default_daily_time() -> String {
+    "08:00".to_string()
+}
+
+fn default_timezone() -> String {
+    "Asia/Shanghai".to_string()
+}
+
+fn default_catch_up_hours() -> u32 {
+    6
+}
+
 impl Default for Config {
     fn default() -> Self {
-        Config { corpus_dir: default_corpus_dir(), max_file_mb: default_max_file_mb() }
+        Config {
+            corpus_dir: default_corpus_dir(),
+            max_file_mb: default_max_file_mb(),
+            database: default_database(),
+            daily_time: default_daily_time(),
+            timezone: default_timezone(),
+            catch_up_hours: default_catch_up_hours(),
+        }
     }
 }
 
@@ -51,6 +98,13 @@ impl Config {
     /// How the corpus is to be loaded.
     pub fn load_options(&self) -> LoadOptions {
         LoadOptions::with_max_file_mb(self.max_file_mb)
+    }
+
+    /// How daily sections are delivered (the values were checked when the config was read).
+    pub fn daily_settings(&self) -> Settings {
+        let time = self.daily_time.parse::<DailyTime>().unwrap_or(DailyTime { hour: 8, minute: 0 });
+        let zone = parse_zone(&self.timezone).unwrap_or(chrono_tz::Asia::Shanghai);
+        Settings { defaults: Schedule { time, zone }, catch_up: chrono::Duration::hours(i64::from(self.catch_up_hours)) }
     }
 }
 
@@ -119,6 +173,24 @@ impl Config {
                 "bad config ({from}): {} is not a size from 1 to {} MB (key `max_file_mb`)",
                 config.max_file_mb,
                 corpus::LARGEST_MAX_FILE_MB
+            )));
+        }
+        if config.daily_time.parse::<DailyTime>().is_err() {
+            return Err(ConfigError(format!(
+                "bad config ({from}): {:?} is not a time of day like \"08:00\" (key `daily_time`)",
+                config.daily_time
+            )));
+        }
+        if parse_zone(&config.timezone).is_none() {
+            return Err(ConfigError(format!(
+                "bad config ({from}): {:?} is not an IANA time zone like \"Asia/Shanghai\" (key `timezone`)",
+                config.timezone
+            )));
+        }
+        if config.catch_up_hours > MAX_CATCH_UP_HOURS {
+            return Err(ConfigError(format!(
+                "bad config ({from}): {} is not a number of hours from 0 to {MAX_CATCH_UP_HOURS} (key `catch_up_hours`)",
+                config.catch_up_hours
             )));
         }
         Ok(config)
@@ -196,6 +268,30 @@ mod tests {
         let env = |name: &str| (name == "DIGESTBOT_MAX_FILE_MB").then(|| "[1, 2]".to_string());
         let err = Config::parse("", "test", env).unwrap_err().to_string();
         assert!(err.contains("max_file_mb") && err.contains("DIGESTBOT_MAX_FILE_MB"), "{err}");
+    }
+
+    #[test]
+    fn daily_settings_come_from_the_file_or_the_environment() {
+        let config = Config::parse("daily_time = \"21:30\"\ntimezone = \"Europe/Berlin\"", "test", no_env).unwrap();
+        let settings = config.daily_settings();
+        assert_eq!(settings.defaults.time.to_string(), "21:30");
+        assert_eq!(settings.defaults.zone, chrono_tz::Europe::Berlin);
+        assert_eq!(settings.catch_up, chrono::Duration::hours(6));
+        let env = |name: &str| (name == "DIGESTBOT_DATABASE").then(|| "/var/lib/digestbot/db".to_string());
+        assert_eq!(Config::parse("", "test", env).unwrap().database, PathBuf::from("/var/lib/digestbot/db"));
+    }
+
+    #[test]
+    fn a_bad_daily_time_zone_or_catch_up_is_an_error_naming_its_key() {
+        for (text, key) in [
+            ("daily_time = \"25:00\"", "`daily_time`"),
+            ("daily_time = \"8点\"", "`daily_time`"),
+            ("timezone = \"Mars/Olympus\"", "`timezone`"),
+            ("catch_up_hours = 48", "`catch_up_hours`"),
+        ] {
+            let err = Config::parse(text, "test", no_env).unwrap_err().to_string();
+            assert!(err.contains(key), "{text}: {err}");
+        }
     }
 
     #[test]

@@ -11,6 +11,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("read", "按编号阅读段落、小节或发言"),
     ("toc", "目录：摘登 → 发言 → 小节"),
     ("random", "随机一段"),
+    ("today", "今天的每日一节"),
+    ("daily", "每日推送的状态"),
+    ("subscribe", "每天定时推送一节，例如 /subscribe 08:00 Asia/Shanghai"),
+    ("unsubscribe", "停止每日推送"),
     ("help", "使用说明"),
     ("start", "开始"),
 ];
@@ -52,15 +56,14 @@ pub fn passage_byline(speech: &Speech, section: &Section) -> String {
 
 /// Where a passage comes from: `《speech》 · speaker · section · digest，date`.
 pub fn source(at: &Located<'_>) -> String {
-    let title = title(at.speech);
-    let digest = dated_title(at.digest);
-    byline(
-        [title.as_str()]
-            .into_iter()
-            .chain(at.speech.speaker_name())
-            .chain(at.section.heading.as_deref())
-            .chain([digest.as_str()]),
-    )
+    section_source(at.digest, at.speech, at.section)
+}
+
+/// Where a section comes from: `《speech》 · speaker · section · digest，date`.
+pub fn section_source(digest: &Digest, speech: &Speech, section: &Section) -> String {
+    let title = title(speech);
+    let digest = dated_title(digest);
+    byline([title.as_str()].into_iter().chain(speech.speaker_name()).chain(section.heading.as_deref()).chain([digest.as_str()]))
 }
 
 /// A source under the text it attributes.
@@ -126,6 +129,10 @@ pub const HELP: &str = "用法\n\n\
 /read 编号 — 阅读一段、一节或一篇发言（编号见每条结果末尾）\n\
 /toc — 目录：摘登 → 发言 → 小节\n\
 /random — 随机一段\n\n\
+每日一节：每天在设定的当地时间推送下一节，从头读到尾。\n\
+/subscribe — 开启（默认每天 08:00 北京时间）；/subscribe 21:30 Europe/Berlin — 指定时间和时区\n\
+/daily — 推送状态；/today — 今天的一节；/unsubscribe — 停止（进度保留）\n\
+群里只有管理员可以开启或停止。\n\n\
 私聊时直接发送文字就是搜索。在任何聊天里输入 @机器人名 关键词，可以把段落分享出去。";
 
 pub const SEARCH_USAGE: &str = "请在 /search 后面写上要找的词，例如：/search 人大代表";
@@ -192,6 +199,73 @@ pub fn section_count(n: usize) -> String {
 
 pub const EMPTY_CORPUS: &str = "目前还没有收录任何摘登。";
 
+// Daily sections.
+
+/// `08:00（Asia/Shanghai）`
+pub fn daily_schedule(time: &str, zone: &str) -> String {
+    format!("每天 {time}（{zone}）")
+}
+
+/// `第 7/19 节`
+pub fn plan_position(index: usize, total: usize) -> String {
+    format!("第 {}/{total} 节", index + 1)
+}
+
+/// `2026-12-01 08:00`
+pub fn local_time(date: &str, time: &str) -> String {
+    format!("{date} {time}")
+}
+
+pub fn daily_started(schedule: &str, next: &str, position: &str) -> String {
+    format!("已开启每日一节：{schedule}推送一节。\n下一次：{next}\n下一节：{position}\n\n/daily 查看状态，/unsubscribe 停止。")
+}
+
+pub fn daily_status(schedule: &str, next: &str, position: &str, last: Option<(&str, &str)>) -> String {
+    let last = match last {
+        Some((when, what)) => format!("{when}，{what}"),
+        None => "还没有推送过".to_string(),
+    };
+    format!("每日一节：{schedule}\n下一次：{next}\n下一节：{position}\n上一次：{last}")
+}
+
+pub fn daily_stopped_status(position: &str) -> String {
+    format!("每日一节已停止。阅读进度保留在{position}；发送 /subscribe 从这里继续。")
+}
+
+pub const DAILY_NOT_SUBSCRIBED: &str =
+    "这个聊天还没有开启每日一节。发送 /subscribe 开启（默认每天 08:00 北京时间），例如 /subscribe 07:30 Asia/Shanghai";
+pub const DAILY_UNSUBSCRIBED: &str = "已停止每日一节。阅读进度已保留，发送 /subscribe 即从原处继续。";
+pub const DAILY_ADMINS_ONLY: &str = "只有群管理员可以设置本群的每日一节。";
+pub const DAILY_UNAVAILABLE: &str = "每日一节只在 Telegram 中提供。";
+pub const DAILY_FAILED: &str = "每日一节的设置暂时无法保存，请稍后再试。";
+
+pub fn bad_daily_time(token: &str) -> String {
+    format!("看不懂时间「{token}」。请用 24 小时制的 时:分，例如 /subscribe 08:00 或 /subscribe 21:30 Europe/Berlin")
+}
+
+pub fn bad_time_zone(token: &str) -> String {
+    format!("不认识时区「{token}」。请用 IANA 时区名，例如 /subscribe 08:00 Asia/Shanghai（也可以是 Europe/Berlin、America/New_York）")
+}
+
+pub const DAILY_TOO_MANY_ARGS: &str = "参数太多了。用法：/subscribe [时:分] [时区]，例如 /subscribe 08:00 Asia/Shanghai";
+
+/// The heading of a daily delivery.
+pub fn daily_header(position: &str) -> String {
+    format!("📖 每日一节 · {position}")
+}
+
+/// The heading of `/today`.
+pub fn today_header(position: &str, delivered: bool) -> String {
+    if delivered { format!("📖 今天的一节（已推送）· {position}") } else { format!("📖 今天的一节 · {position}") }
+}
+
+pub fn plan_restarts(total: usize) -> String {
+    format!("全部 {total} 节已经读完，今天从头开始。")
+}
+
+pub const READ_ON: &str = "在机器人里接着读 ›";
+pub const EDITORS_NOTE: &str = "编者按";
+
 // The terminal.
 
 /// A link in a terminal: the command that opens it.
@@ -215,6 +289,11 @@ TELOXIDE_TOKEN=123:abc digestbot serve\nor try the bot without Telegram: digestb
 /// `check`'s line for an editor's note.
 pub fn check_note(paragraphs: usize) -> String {
     format!("编者按: {paragraphs} paragraph(s)")
+}
+
+/// What `digestbot deliver` did.
+pub fn delivered(delivered: usize, stopped: usize) -> String {
+    format!("delivered {delivered} daily section(s); {stopped} chat(s) could not be reached and were unsubscribed")
 }
 
 pub const TOKEN_REJECTED: &str = "digestbot: Telegram rejected TELOXIDE_TOKEN (Unauthorized or Not Found). \

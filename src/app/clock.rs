@@ -4,8 +4,13 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Utc};
+
 pub trait Clock: Send + Sync {
+    /// Monotonic time, for measuring intervals.
     fn now(&self) -> Instant;
+    /// Wall-clock time, for what happens at a time of day.
+    fn utc(&self) -> DateTime<Utc>;
 }
 
 /// The real monotonic clock.
@@ -16,22 +21,32 @@ impl Clock for SystemClock {
     fn now(&self) -> Instant {
         Instant::now()
     }
+
+    fn utc(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
 }
 
 /// A clock that moves only when told to, for tests and replays.
 #[derive(Debug)]
 pub struct ManualClock {
-    now: Mutex<Instant>,
+    now: Mutex<(Instant, DateTime<Utc>)>,
 }
 
 impl ManualClock {
     pub fn new() -> ManualClock {
-        ManualClock { now: Mutex::new(Instant::now()) }
+        ManualClock { now: Mutex::new((Instant::now(), Utc::now())) }
+    }
+
+    /// A clock whose wall-clock time starts at `utc`.
+    pub fn at(utc: DateTime<Utc>) -> ManualClock {
+        ManualClock { now: Mutex::new((Instant::now(), utc)) }
     }
 
     pub fn advance(&self, by: Duration) {
         let mut now = self.now.lock().unwrap_or_else(|e| e.into_inner());
-        *now += by;
+        now.0 += by;
+        now.1 += chrono::TimeDelta::from_std(by).unwrap_or(chrono::TimeDelta::MAX);
     }
 }
 
@@ -43,6 +58,10 @@ impl Default for ManualClock {
 
 impl Clock for ManualClock {
     fn now(&self) -> Instant {
-        *self.now.lock().unwrap_or_else(|e| e.into_inner())
+        self.now.lock().unwrap_or_else(|e| e.into_inner()).0
+    }
+
+    fn utc(&self) -> DateTime<Utc> {
+        self.now.lock().unwrap_or_else(|e| e.into_inner()).1
     }
 }

@@ -11,6 +11,20 @@ pub enum Command {
     Read(String),
     Toc,
     Random,
+    /// `/subscribe [HH:MM] [Area/City]`: the daily section for this chat.
+    Subscribe(String),
+    Unsubscribe,
+    /// The daily section's status.
+    Daily,
+    /// The section due today, without advancing anything.
+    Today,
+}
+
+impl Command {
+    /// Changes a chat's settings: in a group only its administrators may.
+    pub fn changes_chat(&self) -> bool {
+        matches!(self, Command::Subscribe(_) | Command::Unsubscribe)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +64,10 @@ pub fn parse(text: &str, me: &str) -> Parsed {
         "read" => Command::Read(args),
         "toc" => Command::Toc,
         "random" => Command::Random,
+        "subscribe" => Command::Subscribe(args),
+        "unsubscribe" => Command::Unsubscribe,
+        "daily" => Command::Daily,
+        "today" => Command::Today,
         "" => return Parsed::Text,
         _ => return Parsed::Unknown { name: name.to_string(), addressed: target.is_some() },
     };

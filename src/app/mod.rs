@@ -21,6 +21,8 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
+use self::daily::Daily;
+
 pub use self::admission::{Admission, Input};
 pub use self::clock::{Clock, ManualClock, SystemClock};
 pub use self::inline::{Article, InlineAnswer};
@@ -53,14 +55,34 @@ pub struct Caller {
     pub chat: i64,
     /// A private chat with the bot (plain text is a search there).
     pub private: bool,
+    /// The forum topic the input came from.
+    pub thread: Option<i32>,
+    /// May change this chat's settings: in their own private chat, the group itself speaking (an
+    /// anonymous admin), or a member Telegram confirmed as an administrator.
+    pub admin: bool,
+}
+
+impl Caller {
+    /// Someone in their own private chat with the bot.
+    pub const fn private(user: i64) -> Caller {
+        Caller { user, chat: user, private: true, thread: None, admin: true }
+    }
+
+    /// Someone in a group, not known to administer it.
+    pub const fn member(user: i64, group: i64) -> Caller {
+        Caller { user, chat: group, private: false, thread: None, admin: false }
+    }
 }
 
 /// Everything the bot shares across updates.
 pub struct App {
     library: ArcSwap<Library>,
+    clock: Arc<dyn Clock>,
     limiter: Limiter,
     queries: QueryCache,
     random: RandomPicker,
+    /// Daily sections, where there is a database for them (not in the terminal).
+    daily: Option<Arc<Daily>>,
 }
 
 impl std::fmt::Debug for App {
@@ -78,10 +100,33 @@ impl App {
     pub fn with_clock(library: Library, clock: Arc<dyn Clock>) -> App {
         App {
             library: ArcSwap::from_pointee(library),
-            limiter: Limiter::new(clock),
+            limiter: Limiter::new(clock.clone()),
+            clock,
             queries: QueryCache::new(QUERY_CACHE),
             random: RandomPicker::new(),
+            daily: None,
         }
+    }
+
+    /// The app with daily sections.
+    pub fn with_daily(mut self, daily: Arc<Daily>) -> App {
+        self.daily = Some(daily);
+        self
+    }
+
+    pub fn daily(&self) -> Option<&Arc<Daily>> {
+        self.daily.as_ref()
+    }
+
+    /// The wall-clock time as the app sees it.
+    pub fn utc(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.utc()
+    }
+
+    /// Whether answering `text` needs to know if the caller administers the group: only a command
+    /// that changes the chat's settings does, and only from a member not yet known to.
+    pub fn needs_admin_check(&self, caller: Caller, text: &str, me: &str) -> bool {
+        !caller.admin && matches!(command::parse(text, me), Parsed::Command(c) if c.changes_chat())
     }
 
     /// The library as it is now; a reload swaps it whole, and what a caller holds stays valid.
@@ -172,6 +217,17 @@ impl App {
             Command::Read(id) => reading::open(library, id.trim()),
             Command::Toc => browse::toc(library, 0),
             Command::Random => browse::random(library, &self.random),
+            Command::Subscribe(args) => self.on_daily(|d| d.subscribe(library, caller, &args, self.utc())),
+            Command::Unsubscribe => self.on_daily(|d| d.unsubscribe(caller)),
+            Command::Daily => self.on_daily(|d| d.status(library, caller, self.utc())),
+            Command::Today => self.on_daily(|d| d.today(library, caller, self.utc())),
+        }
+    }
+
+    fn on_daily(&self, answer: impl FnOnce(&Daily) -> Response) -> Response {
+        match &self.daily {
+            Some(daily) => answer(daily),
+            None => Response::text(plain(msg::DAILY_UNAVAILABLE)),
         }
     }
 

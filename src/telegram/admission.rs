@@ -47,6 +47,8 @@ impl Gate {
     /// Whether the dispatcher gets `update`.
     fn admit(&self, update: &Update) -> bool {
         let (caller, input) = match &update.kind {
+            // A group moving to a supergroup is news for its daily section, not input to count.
+            UpdateKind::Message(message) if message.migrate_to_chat_id().is_some() => return true,
             UpdateKind::Message(message) => {
                 let caller = caller_of(message);
                 // Group chatter and other bots' commands get silence anyway: no need to queue
@@ -59,7 +61,7 @@ impl Gate {
             UpdateKind::CallbackQuery(q) => (callback_caller(q), Input::Button),
             UpdateKind::InlineQuery(q) => {
                 let user = q.from.id.0 as i64;
-                (Caller { user, chat: user, private: true }, Input::Inline)
+                (Caller::private(user), Input::Inline)
             }
             _ => return true,
         };

@@ -40,15 +40,20 @@ pub(super) fn caller_of(msg: &Message) -> Caller {
         (None, Some(user)) => user.id.0 as i64,
         (None, None) => msg.chat.id.0,
     };
-    Caller { user, chat: msg.chat.id.0, private: msg.chat.is_private() }
+    let private = msg.chat.is_private();
+    let thread = if msg.is_topic_message { msg.thread_id.map(|t| t.0.0) } else { None };
+    // An anonymous admin speaks as the group itself.
+    let admin = private || user == msg.chat.id.0;
+    Caller { user, chat: msg.chat.id.0, private, thread, admin }
 }
 
 /// Who pressed a button, and in which chat (the user's own when the message is not known).
 pub(super) fn callback_caller(q: &CallbackQuery) -> Caller {
     let user = q.from.id.0 as i64;
     match &q.message {
-        Some(message) => Caller { user, chat: message.chat().id.0, private: message.chat().is_private() },
-        None => Caller { user, chat: user, private: true },
+        Some(message) if message.chat().is_private() => Caller::private(user),
+        Some(message) => Caller::member(user, message.chat().id.0),
+        None => Caller::private(user),
     }
 }
 
@@ -164,7 +169,7 @@ async fn edit_or_send(outbox: &Outbox, me: &str, place: Place, id: MessageId, re
 }
 
 pub(super) async fn on_message(
-    _bot: Tg,
+    bot: Tg,
     me: Me,
     app: Arc<App>,
     outbox: Arc<Outbox>,
@@ -173,13 +178,50 @@ pub(super) async fn on_message(
     update: Update,
     msg: Message,
 ) -> ResponseResult<()> {
-    let caller = caller_of(&msg);
+    // A group that became a supergroup says so in a last message of the old group.
+    if let Some(new) = msg.migrate_to_chat_id() {
+        if let Some(daily) = app.daily() {
+            daily.moved(msg.chat.id.0, new.0);
+        }
+        return Ok(());
+    }
+    let mut caller = caller_of(&msg);
     let response = match (refusals.take(update.id), msg.text()) {
         (Some(refusal), _) => refusal,
-        (None, Some(text)) => app.handle_text(caller, text, me.username()),
+        (None, Some(text)) => {
+            if app.needs_admin_check(caller, text, me.username()) {
+                caller.admin = is_admin(&bot, msg.chat.id, caller.user).await;
+            }
+            app.handle_text(caller, text, me.username())
+        }
         (None, None) => app.handle_non_text(caller),
     };
     queue_messages(&queues, &outbox, me.username(), place_of(&msg), response.messages);
+    Ok(())
+}
+
+/// Asks Telegram, at the time of asking, whether `user` administers the group `chat`. Unknown
+/// counts as no: a setting refused can be asked again, one changed by anyone cannot be undone.
+async fn is_admin(bot: &Tg, chat: ChatId, user: i64) -> bool {
+    let Ok(id) = u64::try_from(user) else { return false };
+    match bot.get_chat_member(chat, UserId(id)).await {
+        Ok(member) => member.kind.is_privileged(),
+        Err(e) => {
+            tracing::warn!(chat = chat.0, user, "cannot ask who administers the group: {}", redact(&e.to_string(), bot.token()));
+            false
+        }
+    }
+}
+
+/// The bot's own membership changed: removed from a group, or blocked in a private chat, means no
+/// more daily sections there.
+pub(super) async fn on_my_chat_member(app: Arc<App>, update: ChatMemberUpdated) -> ResponseResult<()> {
+    if let Some(daily) = app.daily()
+        && !update.new_chat_member.kind.is_present()
+    {
+        let reason = if update.chat.is_private() { "blocked by the user" } else { "removed from the chat" };
+        daily.gone(update.chat.id.0, reason);
+    }
     Ok(())
 }
 

@@ -4,12 +4,15 @@
 
 mod admission;
 mod chat_queue;
+pub mod daily;
 mod handlers;
 pub mod outbox;
 pub mod render;
 
 use std::sync::Arc;
 use std::time::Duration;
+
+use chrono::{DateTime, Utc};
 
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
@@ -19,7 +22,7 @@ use teloxide::{ApiError, RequestError};
 
 use self::admission::{Admitted, Gate, Refusals};
 use self::chat_queue::ChatQueues;
-use self::handlers::{on_callback, on_inline, on_message};
+use self::handlers::{on_callback, on_inline, on_message, on_my_chat_member};
 pub use self::outbox::Limits;
 use self::outbox::{Backoff, Outbox};
 use crate::app::App;
@@ -36,6 +39,7 @@ pub fn handler() -> UpdateHandler<RequestError> {
         .branch(Update::filter_message().endpoint(on_message))
         .branch(Update::filter_callback_query().endpoint(on_callback))
         .branch(Update::filter_inline_query().endpoint(on_inline))
+        .branch(Update::filter_my_chat_member().endpoint(on_my_chat_member))
 }
 
 /// How to run the bot.
@@ -90,11 +94,17 @@ pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> 
     }
     let mut dispatcher = builder.build();
     let mut backoff = options.retry_delay;
+    let mut scheduler = None;
     loop {
         let served = async {
             set_commands(&bot, &token).await;
             // The gate needs the bot's name before the first update: ask for it here.
             let me = bot.get_me().await?;
+            // Deliveries carry deep links, which need the bot's name too.
+            if scheduler.is_none() {
+                let (app, outbox, queues) = (app.clone(), outbox.clone(), queues.clone());
+                scheduler = Some(tokio::spawn(daily::schedule(app, outbox, queues, me.username().to_string())));
+            }
             let polling = Polling::builder(bot.clone()).timeout(Duration::from_secs(10)).delete_webhook().await.build();
             let gate =
                 Gate { app: app.clone(), bot: bot.clone(), me: me.username().to_string(), refusals: refusals.clone() };
@@ -106,12 +116,21 @@ pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> 
             });
             dispatcher.try_dispatch_with_listener(listener, on_listener_error).await
         };
-        match served.await {
+        let served = served.await;
+        match served {
             Ok(()) => {
+                if let Some(scheduler) = scheduler {
+                    scheduler.abort();
+                }
                 tracing::info!("stopped");
                 return Ok(());
             }
-            Err(RequestError::Api(ApiError::InvalidToken)) => return Err(Stop::TokenRejected),
+            Err(RequestError::Api(ApiError::InvalidToken)) => {
+                if let Some(scheduler) = scheduler {
+                    scheduler.abort();
+                }
+                return Err(Stop::TokenRejected);
+            }
             Err(e) => {
                 tracing::warn!("cannot reach Telegram ({}); retrying in {backoff:?}", redact(&e.to_string(), &token));
                 tokio::time::sleep(backoff).await;
@@ -119,6 +138,28 @@ pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> 
             }
         }
     }
+}
+
+/// One delivery pass as if the clock showed `at`, then waits until everything due is sent (the
+/// same pass the scheduler makes). Telegram unreachable is retried with backoff, as in [`run`].
+pub async fn deliver_once(bot: Bot, app: Arc<App>, at: DateTime<Utc>, options: Options) -> Result<daily::Report, Stop> {
+    let token = bot.token().to_string();
+    let mut backoff = options.retry_delay;
+    let me = loop {
+        match bot.get_me().await {
+            Ok(me) => break me,
+            Err(RequestError::Api(ApiError::InvalidToken)) => return Err(Stop::TokenRejected),
+            Err(e) => {
+                tracing::warn!("cannot reach Telegram ({}); retrying in {backoff:?}", redact(&e.to_string(), &token));
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(options.max_retry_delay);
+            }
+        }
+    };
+    let outbox = Outbox::new(bot, options.limits, Backoff { first: options.retry_delay, max: options.max_retry_delay });
+    let queues = Arc::new(ChatQueues::default());
+    let pass = daily::start_pass(&app, &outbox, &queues, me.username(), at).await;
+    Ok(pass.finish().await)
 }
 
 /// The command menu Telegram shows, in Chinese.

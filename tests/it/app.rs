@@ -13,12 +13,12 @@ use digestbot::library::Library;
 use crate::support::{analyzer, fixture_corpus};
 
 const ME: &str = "digestbot";
-const ALICE: Caller = Caller { user: 201, chat: 201, private: true };
-const BOB: Caller = Caller { user: 202, chat: 202, private: true };
+const ALICE: Caller = Caller::private(201);
+const BOB: Caller = Caller::private(202);
 const GROUP: i64 = -100_300;
 
 fn in_group(user: i64) -> Caller {
-    Caller { user, chat: GROUP, private: false }
+    Caller::member(user, GROUP)
 }
 
 /// An app on the fixture corpus with a clock that moves only when the test says so.
@@ -427,11 +427,11 @@ fn the_terminal_answers_a_hundred_piped_commands_without_throttling() {
 #[test]
 fn a_search_made_for_a_group_by_an_anonymous_admin_may_be_paged_by_its_members() {
     let app = app();
-    let anonymous = Caller { user: GROUP, chat: GROUP, private: false };
+    let anonymous = Caller { admin: true, ..Caller::member(GROUP, GROUP) };
     let first = say(&app, anonymous, "/s 人大代表");
     let next = press(&app, in_group(7), only(&first), "下一页");
     assert!(text(edit(&next)).contains("第 2/2 页"), "{next:?}");
-    let elsewhere = Caller { user: 7, chat: GROUP - 1, private: false };
+    let elsewhere = Caller::member(7, GROUP - 1);
     assert!(press(&app, elsewhere, only(&first), "下一页").notice.unwrap().contains("别人"));
 }
 

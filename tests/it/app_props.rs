@@ -109,11 +109,7 @@ fn step() -> impl Strategy<Value = Step> {
 }
 
 fn caller() -> impl Strategy<Value = Caller> {
-    (1i64..4, any::<bool>()).prop_map(|(user, private)| Caller {
-        user,
-        chat: if private { user } else { -100 },
-        private,
-    })
+    (1i64..4, any::<bool>()).prop_map(|(user, private)| if private { Caller::private(user) } else { Caller::member(user, -100) })
 }
 
 /// Why Telegram would refuse a message of this reply, if it would.

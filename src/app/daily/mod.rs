@@ -9,3 +9,6 @@ pub mod store;
 pub use plan::{Entry, EntryKind, Plan};
 pub use schedule::{ArgError, DailyTime, Schedule, parse_args};
 pub use store::{Delivered, Lock, LockError, Pending, Store, StoreError, Subscription};
+
+mod service;
+pub use service::{Daily, Due, Settings};
