@@ -104,7 +104,10 @@ impl Config {
     pub fn daily_settings(&self) -> Settings {
         let time = self.daily_time.parse::<DailyTime>().unwrap_or(DailyTime { hour: 8, minute: 0 });
         let zone = parse_zone(&self.timezone).unwrap_or(chrono_tz::Asia::Shanghai);
-        Settings { defaults: Schedule { time, zone }, catch_up: chrono::Duration::hours(i64::from(self.catch_up_hours)) }
+        Settings {
+            defaults: Schedule { time, zone },
+            catch_up: chrono::Duration::hours(i64::from(self.catch_up_hours)),
+        }
     }
 }
 

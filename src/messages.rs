@@ -63,7 +63,13 @@ pub fn source(at: &Located<'_>) -> String {
 pub fn section_source(digest: &Digest, speech: &Speech, section: &Section) -> String {
     let title = title(speech);
     let digest = dated_title(digest);
-    byline([title.as_str()].into_iter().chain(speech.speaker_name()).chain(section.heading.as_deref()).chain([digest.as_str()]))
+    byline(
+        [title.as_str()]
+            .into_iter()
+            .chain(speech.speaker_name())
+            .chain(section.heading.as_deref())
+            .chain([digest.as_str()]),
+    )
 }
 
 /// A source under the text it attributes.
@@ -217,7 +223,9 @@ pub fn local_time(date: &str, time: &str) -> String {
 }
 
 pub fn daily_started(schedule: &str, next: &str, position: &str) -> String {
-    format!("已开启每日一节：{schedule}推送一节。\n下一次：{next}\n下一节：{position}\n\n/daily 查看状态，/unsubscribe 停止。")
+    format!(
+        "已开启每日一节：{schedule}推送一节。\n下一次：{next}\n下一节：{position}\n\n/daily 查看状态，/unsubscribe 停止。"
+    )
 }
 
 pub fn daily_status(schedule: &str, next: &str, position: &str, last: Option<(&str, &str)>) -> String {
@@ -244,10 +252,13 @@ pub fn bad_daily_time(token: &str) -> String {
 }
 
 pub fn bad_time_zone(token: &str) -> String {
-    format!("不认识时区「{token}」。请用 IANA 时区名，例如 /subscribe 08:00 Asia/Shanghai（也可以是 Europe/Berlin、America/New_York）")
+    format!(
+        "不认识时区「{token}」。请用 IANA 时区名，例如 /subscribe 08:00 Asia/Shanghai（也可以是 Europe/Berlin、America/New_York）"
+    )
 }
 
-pub const DAILY_TOO_MANY_ARGS: &str = "参数太多了。用法：/subscribe [时:分] [时区]，例如 /subscribe 08:00 Asia/Shanghai";
+pub const DAILY_TOO_MANY_ARGS: &str =
+    "参数太多了。用法：/subscribe [时:分] [时区]，例如 /subscribe 08:00 Asia/Shanghai";
 
 /// The heading of a daily delivery.
 pub fn daily_header(position: &str) -> String {
@@ -256,7 +267,11 @@ pub fn daily_header(position: &str) -> String {
 
 /// The heading of `/today`.
 pub fn today_header(position: &str, delivered: bool) -> String {
-    if delivered { format!("📖 今天的一节（已推送）· {position}") } else { format!("📖 今天的一节 · {position}") }
+    if delivered {
+        format!("📖 今天的一节（已推送）· {position}")
+    } else {
+        format!("📖 今天的一节 · {position}")
+    }
 }
 
 pub fn plan_restarts(total: usize) -> String {

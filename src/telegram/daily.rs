@@ -59,7 +59,13 @@ impl Pass {
 
 /// Starts every delivery due at `now`: each is claimed, then queued for its chat behind what is
 /// queued there already. Returns at once; [`Pass::finish`] waits for the sending.
-pub async fn start_pass(app: &App, outbox: &Arc<Outbox>, queues: &Arc<ChatQueues>, me: &str, now: DateTime<Utc>) -> Pass {
+pub async fn start_pass(
+    app: &App,
+    outbox: &Arc<Outbox>,
+    queues: &Arc<ChatQueues>,
+    me: &str,
+    now: DateTime<Utc>,
+) -> Pass {
     let mut sending = JoinSet::new();
     let Some(daily) = app.daily() else { return Pass { sending } };
     let library = app.library();
@@ -100,8 +106,7 @@ pub async fn start_pass(app: &App, outbox: &Arc<Outbox>, queues: &Arc<ChatQueues
 async fn deliver(daily: &Daily, outbox: &Outbox, due: Due, parts: Vec<String>) -> Outcome {
     let claimed = due.clone();
     let mut due = due;
-    let mut place =
-        Place { chat: ChatId(due.chat), thread: due.thread.map(|t| ThreadId(MessageId(t))) };
+    let mut place = Place { chat: ChatId(due.chat), thread: due.thread.map(|t| ThreadId(MessageId(t))) };
     let total = parts.len() as u32;
     let mut outcome = Outcome::Delivered;
     for (i, html) in parts.into_iter().enumerate().skip(due.sent as usize) {

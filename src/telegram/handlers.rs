@@ -207,7 +207,12 @@ async fn is_admin(bot: &Tg, chat: ChatId, user: i64) -> bool {
     match bot.get_chat_member(chat, UserId(id)).await {
         Ok(member) => member.kind.is_privileged(),
         Err(e) => {
-            tracing::warn!(chat = chat.0, user, "cannot ask who administers the group: {}", redact(&e.to_string(), bot.token()));
+            tracing::warn!(
+                chat = chat.0,
+                user,
+                "cannot ask who administers the group: {}",
+                redact(&e.to_string(), bot.token())
+            );
             false
         }
     }

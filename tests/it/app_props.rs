@@ -109,7 +109,8 @@ fn step() -> impl Strategy<Value = Step> {
 }
 
 fn caller() -> impl Strategy<Value = Caller> {
-    (1i64..4, any::<bool>()).prop_map(|(user, private)| if private { Caller::private(user) } else { Caller::member(user, -100) })
+    (1i64..4, any::<bool>())
+        .prop_map(|(user, private)| if private { Caller::private(user) } else { Caller::member(user, -100) })
 }
 
 /// Why Telegram would refuse a message of this reply, if it would.

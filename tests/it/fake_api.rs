@@ -51,6 +51,37 @@ struct Inner {
     get_me_calls: AtomicI64,
     /// What each message shows now, by chat and message id: text and keyboard.
     shown: std::sync::Mutex<HashMap<(i64, i64), (Value, Value)>>,
+    /// Chats whose messages fail as if the bot had been removed or the chat deleted (403).
+    gone_chats: std::sync::Mutex<std::collections::HashSet<i64>>,
+    /// Groups that became supergroups: old id → new id.
+    migrated: std::sync::Mutex<HashMap<i64, i64>>,
+    /// 429s still to answer per chat, with their `retry_after`.
+    floods: std::sync::Mutex<HashMap<i64, (u32, u64)>>,
+    /// Group administrators, by (chat, user), for `getChatMember`.
+    admins: std::sync::Mutex<std::collections::HashSet<(i64, i64)>>,
+    /// How long a `sendMessage` takes to be answered; it counts as sent only once answered, as a
+    /// message whose request was cut off never reached the chat.
+    send_delay: std::sync::Mutex<Duration>,
+    /// Telegram's overall limit, when enforced: more than it allows is answered with a 429.
+    limit: std::sync::Mutex<Option<Arc<Limit>>>,
+    /// 429s answered.
+    too_many: AtomicI64,
+    /// Server errors still to answer to `sendMessage`.
+    failing_sends: AtomicI64,
+}
+
+/// An overall rate limit, as Telegram enforces it: so many messages a second, with bursts of a
+/// tenth of a second's worth (at least 3) tolerated.
+pub struct Limit {
+    limiter: governor::DefaultDirectRateLimiter,
+}
+
+impl Limit {
+    pub fn per_second(n: u32) -> Arc<Limit> {
+        let rate = std::num::NonZeroU32::new(n).unwrap();
+        let burst = std::num::NonZeroU32::new((n / 10).max(3)).unwrap();
+        Arc::new(Limit { limiter: governor::RateLimiter::direct(governor::Quota::per_second(rate).allow_burst(burst)) })
+    }
 }
 
 #[derive(Clone)]
@@ -112,7 +143,42 @@ async fn handle(inner: Arc<Inner>, method: String, body: Bytes) -> String {
                 }
             }
         }
+        "getchatmember" => {
+            let chat = body["chat_id"].as_i64().unwrap_or(0);
+            let user_id = body["user_id"].as_i64().unwrap_or(0);
+            let status =
+                if inner.admins.lock().unwrap().contains(&(chat, user_id)) { "administrator" } else { "member" };
+            let mut member = json!({ "user": user(user_id), "status": status });
+            if status == "administrator" {
+                for right in [
+                    "can_be_edited",
+                    "is_anonymous",
+                    "can_manage_chat",
+                    "can_delete_messages",
+                    "can_manage_video_chats",
+                    "can_restrict_members",
+                    "can_promote_members",
+                    "can_change_info",
+                    "can_invite_users",
+                    "can_post_stories",
+                    "can_edit_stories",
+                    "can_delete_stories",
+                ] {
+                    member[right] = json!(false);
+                }
+            }
+            ok(member)
+        }
         _ => {
+            if method == "sendmessage" {
+                let delay = *inner.send_delay.lock().unwrap();
+                if !delay.is_zero() {
+                    tokio::time::sleep(delay).await;
+                }
+                if let Some(refusal) = refuse(&inner, &body) {
+                    return refusal;
+                }
+            }
             let at = std::time::Instant::now();
             let (reply, message_id) = respond(&inner, &method, &body);
             inner.calls.lock().unwrap().push(Call { method, body, message_id, at });
@@ -120,6 +186,48 @@ async fn handle(inner: Arc<Inner>, method: String, body: Bytes) -> String {
             reply
         }
     }
+}
+
+/// Telegram's refusals of a message before it is sent: rate limits, a chat gone or moved, a
+/// server failing. A refused message is not recorded as a call.
+fn refuse(inner: &Inner, body: &Value) -> Option<String> {
+    let chat = body["chat_id"].as_i64().unwrap_or(0);
+    if inner.failing_sends.fetch_sub(1, Ordering::SeqCst) > 0 {
+        return Some(json!({ "ok": false, "error_code": 500, "description": "Internal Server Error" }).to_string());
+    }
+    if let Some((left, after)) = inner.floods.lock().unwrap().get_mut(&chat).filter(|(left, _)| *left > 0) {
+        *left -= 1;
+        inner.too_many.fetch_add(1, Ordering::SeqCst);
+        return Some(too_many(*after));
+    }
+    let limit = inner.limit.lock().unwrap().clone();
+    if let Some(limit) = limit
+        && limit.limiter.check().is_err()
+    {
+        inner.too_many.fetch_add(1, Ordering::SeqCst);
+        return Some(too_many(1));
+    }
+    if let Some(new) = inner.migrated.lock().unwrap().get(&chat) {
+        return Some(
+            json!({ "ok": false, "error_code": 400,
+            "description": "Bad Request: group chat was upgraded to a supergroup chat",
+            "parameters": { "migrate_to_chat_id": new } })
+            .to_string(),
+        );
+    }
+    if inner.gone_chats.lock().unwrap().contains(&chat) {
+        return Some(
+            json!({ "ok": false, "error_code": 403, "description": "Forbidden: bot was kicked from the group chat" })
+                .to_string(),
+        );
+    }
+    None
+}
+
+fn too_many(after: u64) -> String {
+    json!({ "ok": false, "error_code": 429, "description": format!("Too Many Requests: retry after {after}"),
+        "parameters": { "retry_after": after } })
+    .to_string()
 }
 
 /// Answers a recorded call as Telegram would: the reply, and the id of a message it created.
@@ -199,6 +307,54 @@ impl FakeApi {
         self.inner.blocked_chat.store(chat, Ordering::SeqCst);
     }
 
+    /// Fails every message to `chat` as Telegram does when the bot was removed from it (403).
+    #[allow(dead_code)]
+    pub fn remove_from(&self, chat: i64) {
+        self.inner.gone_chats.lock().unwrap().insert(chat);
+    }
+
+    /// Answers messages to group `old` as Telegram does once it became supergroup `new`.
+    #[allow(dead_code)]
+    pub fn migrate(&self, old: i64, new: i64) {
+        self.inner.migrated.lock().unwrap().insert(old, new);
+    }
+
+    /// Answers the next `n` messages to `chat` with a 429 asking to wait `retry_after` seconds.
+    #[allow(dead_code)]
+    pub fn flood(&self, chat: i64, n: u32, retry_after: u64) {
+        self.inner.floods.lock().unwrap().insert(chat, (n, retry_after));
+    }
+
+    /// Makes `user` an administrator of `chat`.
+    #[allow(dead_code)]
+    pub fn make_admin(&self, chat: i64, user: i64) {
+        self.inner.admins.lock().unwrap().insert((chat, user));
+    }
+
+    /// Answers each `sendMessage` only after `delay`.
+    #[allow(dead_code)]
+    pub fn delay_sends(&self, delay: Duration) {
+        *self.inner.send_delay.lock().unwrap() = delay;
+    }
+
+    /// Enforces an overall limit on `sendMessage`, answering 429 beyond it.
+    #[allow(dead_code)]
+    pub fn limit(&self, limit: Arc<Limit>) {
+        *self.inner.limit.lock().unwrap() = Some(limit);
+    }
+
+    /// 429s answered so far.
+    #[allow(dead_code)]
+    pub fn too_many_answered(&self) -> i64 {
+        self.inner.too_many.load(Ordering::SeqCst)
+    }
+
+    /// Answers the next `n` `sendMessage` calls with a server error.
+    #[allow(dead_code)]
+    pub fn fail_sends(&self, n: i64) {
+        self.inner.failing_sends.store(n, Ordering::SeqCst);
+    }
+
     /// Answers every request as a web server that is not a Bot API server would.
     #[allow(dead_code)]
     pub fn stop_being_a_bot_api(&self) {
@@ -272,6 +428,47 @@ pub fn private_chat(id: i64) -> Value {
 
 pub fn message(chat: Value, from: i64, text: &str) -> Value {
     json!({ "message": { "message_id": 1, "date": 1_700_000_000, "chat": chat, "from": user(from), "text": text } })
+}
+
+/// A message in a group from one of its members.
+#[allow(dead_code)]
+pub fn group_message(group: i64, from: i64, text: &str) -> Value {
+    message(json!({ "id": group, "type": "supergroup", "title": "讨论组" }), from, text)
+}
+
+/// A message an anonymous administrator sent on behalf of the group itself.
+#[allow(dead_code)]
+pub fn anonymous_admin_message(group: i64, text: &str) -> Value {
+    let chat = json!({ "id": group, "type": "supergroup", "title": "讨论组" });
+    let mut update = message(chat.clone(), 1087968824, text);
+    update["message"]["from"] =
+        json!({ "id": 1087968824, "is_bot": true, "first_name": "Group", "username": "GroupAnonymousBot" });
+    update["message"]["sender_chat"] = chat;
+    update
+}
+
+/// The bot's membership in a chat changed to `status` (`kicked`, `left`, `member`).
+#[allow(dead_code)]
+pub fn my_chat_member(chat: i64, by: i64, status: &str) -> Value {
+    let kind =
+        if chat < 0 { json!({ "id": chat, "type": "supergroup", "title": "讨论组" }) } else { private_chat(chat) };
+    let bot = json!({ "id": 4242, "is_bot": true, "first_name": "Digest", "username": BOT_USERNAME });
+    let mut new = json!({ "user": bot.clone(), "status": status });
+    if status == "kicked" {
+        new["until_date"] = json!(0);
+    }
+    json!({ "my_chat_member": {
+        "chat": kind, "from": user(by), "date": 1_700_000_000,
+        "old_chat_member": { "user": bot, "status": "member" },
+        "new_chat_member": new
+    } })
+}
+
+/// The last message of a group that became supergroup `new`.
+#[allow(dead_code)]
+pub fn migrated_to(group: i64, new: i64) -> Value {
+    let chat = json!({ "id": group, "type": "group", "title": "讨论组" });
+    json!({ "message": { "message_id": 9, "date": 1_700_000_000, "chat": chat, "from": user(1), "migrate_to_chat_id": new } })
 }
 
 /// A message in a forum topic of a supergroup.
