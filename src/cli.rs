@@ -155,23 +155,25 @@ fn bot_from_env() -> Result<teloxide::Bot, ExitCode> {
 
 /// The app with its daily sections, holding the delivery lock; or the exit code of why not.
 fn build_delivering_app(config: Config) -> Result<(App, Lock), ExitCode> {
-    // Taken first: a second process must not even migrate the database under the first.
-    let lock = match Lock::acquire(&config.database) {
+    let database = config.database.clone();
+    let settings = config.daily_settings();
+    let Some(app) = build_app(config) else { return Err(ExitCode::FAILURE) };
+    // Taken before the database is opened: a second process must not even migrate it under the
+    // first.
+    let lock = match Lock::acquire(&database) {
         Ok(lock) => lock,
         Err(e) => {
             eprintln!("digestbot: {e}");
             return Err(ExitCode::from(3));
         }
     };
-    let store = match Store::open(&config.database) {
+    let store = match Store::open(&database) {
         Ok(store) => store,
         Err(e) => {
             eprintln!("digestbot: {e}");
             return Err(ExitCode::FAILURE);
         }
     };
-    let settings = config.daily_settings();
-    let Some(app) = build_app(config) else { return Err(ExitCode::FAILURE) };
     let daily = match Daily::new(store, settings, &app.library()) {
         Ok(daily) => daily,
         Err(e) => {

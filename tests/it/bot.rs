@@ -397,10 +397,12 @@ async fn the_token_never_reaches_the_logs_even_when_a_server_quotes_it_back() {
     use tokio::io::AsyncBufReadExt;
     let api = FakeApi::start().await;
     api.stop_being_a_bot_api();
+    let data = tempfile::tempdir().unwrap();
     // The real binary, with its real logging, against a server that answers with the token.
     let mut serve = tokio::process::Command::new(env!("CARGO_BIN_EXE_digestbot"))
         .arg("serve")
         .current_dir(crate::support::root())
+        .env("DIGESTBOT_DATABASE", data.path().join("digestbot.sqlite3"))
         .env("TELOXIDE_TOKEN", TOKEN)
         .env("TELOXIDE_API_URL", &api.url)
         .env("DIGESTBOT_CORPUS_DIR", fixture_corpus())
