@@ -9,6 +9,7 @@ mod admission;
 mod browse;
 pub mod clock;
 pub mod command;
+pub mod daily;
 mod inline;
 mod limiter;
 mod query_cache;
