@@ -471,7 +471,7 @@ mod tests {
         let mut days = Vec::new();
         while day.year_ce().1 == 2026 {
             days.push(day);
-            day = day + Duration::days(7);
+            day += Duration::days(7);
         }
         for zone in TZ_VARIANTS {
             for time in times {
