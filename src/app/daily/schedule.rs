@@ -209,6 +209,7 @@ fn after_gap(local: NaiveDateTime, zone: Tz) -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Datelike;
 
     fn t(s: &str) -> DailyTime {
         s.parse().unwrap_or_else(|()| panic!("{s} should parse"))
@@ -461,5 +462,37 @@ mod tests {
         let now = utc("2026-06-01T01:00:00Z");
         let (next, due) = s.next_due(now, utc(LONG_AGO), Some(date("2026-06-20")), SIX_HOURS);
         assert_eq!((next, due), (date("2026-06-21"), utc("2026-06-21T00:00:00Z")));
+    }
+
+    #[test]
+    fn every_zone_gives_each_date_one_due_time_on_that_date_or_just_after_a_midnight_gap() {
+        let times = ["00:00", "00:30", "02:30", "23:30"].map(t);
+        let mut day = date("2026-01-04");
+        let mut days = Vec::new();
+        while day.year_ce().1 == 2026 {
+            days.push(day);
+            day += Duration::days(7);
+        }
+        for zone in TZ_VARIANTS {
+            for time in times {
+                let s = Schedule { time, zone };
+                for &d in &days {
+                    let due = s.due_on(d);
+                    let local = s.local_date(due);
+                    assert!(local == d || Some(local) == d.succ_opt(), "{s} on {d}: {due}");
+                    let (next, at) = s.next_due(due, utc(LONG_AGO), Some(d), SIX_HOURS);
+                    assert!(next > d && at > due && at == s.due_on(next), "{s} after {d}: {next} {at}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_gap_at_midnight_sends_at_the_first_minute_that_exists() {
+        // Santiago springs forward at midnight: 2026-09-06 starts at 01:00.
+        let s = at("00:30", chrono_tz::America::Santiago);
+        let due = s.due_on(date("2026-09-06"));
+        assert_eq!(due.with_timezone(&chrono_tz::America::Santiago).time(), t("01:00").naive());
+        assert_eq!(s.local_date(due), date("2026-09-06"));
     }
 }
