@@ -122,7 +122,9 @@ async fn start_sets_the_chinese_command_menu_and_welcomes_with_examples() {
     let commands = api.calls("setMyCommands");
     let names: Vec<&str> =
         commands[0].body["commands"].as_array().unwrap().iter().map(|c| c["command"].as_str().unwrap()).collect();
-    assert_eq!(names, ["search", "speaker", "read", "toc", "random", "help", "start"]);
+    let expected =
+        ["search", "speaker", "read", "toc", "random", "today", "daily", "subscribe", "unsubscribe", "help", "start"];
+    assert_eq!(names, expected);
     assert!(commands[0].body["commands"][0]["description"].as_str().unwrap().contains("搜索"));
     assert_all_valid(&api);
 }

@@ -241,6 +241,16 @@ fn subscription(bot: &Bot_, chat: i64) -> String {
     bot.app.handle_text(Caller::private(chat), "/daily", BOT_USERNAME).messages[0].text.to_plain()
 }
 
+/// Waits (up to 30 s) until `chat`'s `/daily` says `what`: the bot records what Telegram answered
+/// after the answer arrives.
+async fn eventually_says(bot: &Bot_, chat: i64, what: &str) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while !subscription(bot, chat).contains(what) {
+        assert!(tokio::time::Instant::now() < deadline, "{chat} never said {what}: {}", subscription(bot, chat));
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 #[tokio::test]
 async fn a_chat_that_is_gone_stops_its_daily_section_and_others_still_get_theirs() {
     let bot = spawn_daily_bot("2026-11-29T23:59:30Z", |api| api.remove_from(21)).await;
@@ -248,11 +258,7 @@ async fn a_chat_that_is_gone_stops_its_daily_section_and_others_still_get_theirs
     // The confirmation fails too: the chat is gone. Wait for the one to chat 22 instead.
     subscribe_and_pass_eight(&bot, &[22]).await;
     assert_eq!(deliveries(&messages_to(&bot.api, 22, 2).await), 1);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while !subscription(&bot, 21).contains("已停止") {
-        assert!(tokio::time::Instant::now() < deadline, "still active: {}", subscription(&bot, 21));
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    eventually_says(&bot, 21, "已停止").await;
     // Removed from a group: Telegram says so with a membership update.
     bot.api.push(message(private_chat(23), 23, "/subscribe"));
     messages_to(&bot.api, 23, 1).await;
@@ -273,30 +279,30 @@ async fn a_group_that_became_a_supergroup_gets_its_section_at_the_new_id() {
     let sent = messages_to(&bot.api, new, 1).await;
     assert_eq!(deliveries(&sent), 1);
     assert!(to_chat(&bot.api.calls("sendMessage"), old).is_empty());
-    assert!(subscription(&bot, new).contains("上一次：2026-11-30"), "{}", subscription(&bot, new));
+    eventually_says(&bot, new, "上一次：2026-11-30").await;
     // Told by the group's last message instead: the subscription moves all the same.
     let (old, new) = (-32, -1_000_000_032);
     bot.app.handle_text(Caller { admin: true, ..Caller::member(7, old) }, "/subscribe", BOT_USERNAME);
     bot.api.push(migrated_to(old, new));
-    bot.api.push(message(private_chat(24), 24, "/help"));
-    messages_to(&bot.api, 24, 1).await;
-    assert!(subscription(&bot, new).contains("每天 08:00"), "{}", subscription(&bot, new));
+    eventually_says(&bot, new, "每天 08:00").await;
 }
 
 #[tokio::test]
 async fn a_429_and_server_errors_delay_a_delivery_but_never_lose_or_double_it() {
-    let bot = spawn_daily_bot("2026-11-29T23:59:30Z", |api| {
-        api.flood(41, 1, 1);
-        api.fail_sends(0);
-    })
-    .await;
-    subscribe_and_pass_eight(&bot, &[41, 42]).await;
-    let started = std::time::Instant::now();
+    let bot = spawn_daily_bot("2026-11-29T23:59:30Z", |api| api.flood(41, 1, 1)).await;
+    for chat in [41, 42] {
+        bot.api.push(message(private_chat(chat), chat, "/subscribe"));
+        messages_to(&bot.api, chat, 1).await;
+    }
     bot.api.fail_sends(3);
-    let sent = messages_to(&bot.api, 41, 2).await;
-    assert_eq!(deliveries(&sent), 1);
-    assert!(started.elapsed() >= Duration::from_millis(900), "Telegram said to wait a second");
+    subscribe_and_pass_eight(&bot, &[]).await;
+    let sent = to_chat(&bot.api.wait_until("the delivery to 41", |c| to_chat(c, 41).len() >= 2).await, 41);
+    assert_eq!(deliveries(&sent.iter().map(text).collect::<Vec<_>>()), 1);
+    let refusals = bot.api.refusals();
+    let (flooded_at, _, _) = refusals.iter().find(|(_, chat, code)| *chat == 41 && *code == 429).unwrap();
+    assert!(sent[1].at - *flooded_at >= Duration::from_millis(950), "Telegram said to wait a second");
     assert_eq!(deliveries(&messages_to(&bot.api, 42, 2).await), 1);
+    assert_eq!(refusals.iter().filter(|(_, _, code)| *code == 500).count(), 3, "{refusals:?}");
     assert_eq!(bot.api.too_many_answered(), 1);
 }
 
@@ -359,8 +365,7 @@ async fn deliver_at_the_same_time_twice_sends_each_chat_its_section_once() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("delivered 0 "));
     let out = binary(&api, &db, &["deliver", "--at", "2026-12-02T08:00:00+00:00"]).output().await.unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("delivered 3 "));
-    let texts: Vec<String> =
-        api.calls("sendMessage").iter().filter(|c| c.body["chat_id"] == 61).map(text).collect();
+    let texts: Vec<String> = api.calls("sendMessage").iter().filter(|c| c.body["chat_id"] == 61).map(text).collect();
     assert!(texts[0].contains("第 1/") && texts[1].contains("第 2/"), "{texts:?}");
 }
 
@@ -387,22 +392,28 @@ async fn deliver_refuses_to_run_while_serve_delivers_from_the_same_database() {
 #[tokio::test]
 async fn a_fan_out_killed_midway_then_run_again_reaches_every_chat_exactly_once() {
     let api = FakeApi::start().await;
-    // Each message takes a while to be answered, so the kill lands with messages in flight.
-    api.delay_sends(Duration::from_millis(100));
     let (_dir, db) = database();
-    let chats = 1000..1060;
-    subscribe_in(&db, chats.clone());
+    let chats: Vec<i64> = (1000..1060).collect();
+    subscribe_in(&db, chats.iter().copied());
     let mut first = binary(&api, &db, &["deliver", "--at", "2026-11-30T08:05:00Z"]).spawn().unwrap();
     api.wait_until("a third of the fan-out", |calls| calls.iter().filter(|c| c.method == "sendmessage").count() >= 20)
         .await;
+    // From here messages are lost on their way, so the kill lands with messages in flight that
+    // never reached a chat; what was answered before has had time to be recorded.
+    api.hold_sends(true);
+    while api.held() == 0 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
     first.start_kill().unwrap();
     first.wait().await.unwrap();
-    let before = per_chat(&api).len();
-    assert!(before < chats.len(), "killed before the end ({before} chats reached)");
+    api.hold_sends(false);
+    let reached = per_chat(&api).len();
+    assert!((20..chats.len()).contains(&reached), "killed midway ({reached} chats reached)");
     let out = binary(&api, &db, &["deliver", "--at", "2026-11-30T08:05:00Z"]).output().await.unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let counts = per_chat(&api);
     let twice: Vec<_> = counts.iter().filter(|(_, n)| **n > 1).collect();
     assert!(twice.is_empty(), "sent twice: {twice:?}");
-    assert_eq!(counts.keys().copied().collect::<Vec<_>>(), chats.collect::<Vec<_>>());
+    assert_eq!(counts.keys().copied().collect::<Vec<_>>(), chats);
 }

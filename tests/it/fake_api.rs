@@ -68,6 +68,11 @@ struct Inner {
     too_many: AtomicI64,
     /// Server errors still to answer to `sendMessage`.
     failing_sends: AtomicI64,
+    /// Messages refused before being sent: when, to which chat, with which error code.
+    refusals: std::sync::Mutex<Vec<(std::time::Instant, i64, i64)>>,
+    /// Leave every new `sendMessage` unanswered for good, as a request lost on its way.
+    holding: std::sync::atomic::AtomicBool,
+    held: AtomicI64,
 }
 
 /// An overall rate limit, as Telegram enforces it: so many messages a second, with bursts of a
@@ -76,6 +81,7 @@ pub struct Limit {
     limiter: governor::DefaultDirectRateLimiter,
 }
 
+#[allow(dead_code)]
 impl Limit {
     pub fn per_second(n: u32) -> Arc<Limit> {
         let rate = std::num::NonZeroU32::new(n).unwrap();
@@ -167,10 +173,16 @@ async fn handle(inner: Arc<Inner>, method: String, body: Bytes) -> String {
                     member[right] = json!(false);
                 }
             }
+            inner.calls.lock().unwrap().push(Call { method, body, message_id: None, at: std::time::Instant::now() });
+            inner.new_call.notify_waiters();
             ok(member)
         }
         _ => {
             if method == "sendmessage" {
+                if inner.holding.load(Ordering::SeqCst) {
+                    inner.held.fetch_add(1, Ordering::SeqCst);
+                    std::future::pending::<()>().await;
+                }
                 let delay = *inner.send_delay.lock().unwrap();
                 if !delay.is_zero() {
                     tokio::time::sleep(delay).await;
@@ -191,6 +203,14 @@ async fn handle(inner: Arc<Inner>, method: String, body: Bytes) -> String {
 /// Telegram's refusals of a message before it is sent: rate limits, a chat gone or moved, a
 /// server failing. A refused message is not recorded as a call.
 fn refuse(inner: &Inner, body: &Value) -> Option<String> {
+    let refusal = refusal(inner, body)?;
+    let code = serde_json::from_str::<Value>(&refusal).ok().and_then(|v| v["error_code"].as_i64()).unwrap_or(0);
+    let chat = body["chat_id"].as_i64().unwrap_or(0);
+    inner.refusals.lock().unwrap().push((std::time::Instant::now(), chat, code));
+    Some(refusal)
+}
+
+fn refusal(inner: &Inner, body: &Value) -> Option<String> {
     let chat = body["chat_id"].as_i64().unwrap_or(0);
     if inner.failing_sends.fetch_sub(1, Ordering::SeqCst) > 0 {
         return Some(json!({ "ok": false, "error_code": 500, "description": "Internal Server Error" }).to_string());
@@ -284,6 +304,16 @@ impl FakeApi {
         self.inner.first_get_updates.get().copied()
     }
 
+    /// Waits (up to 30 s) until the bot first asks for updates: it is serving.
+    #[allow(dead_code)]
+    pub async fn wait_until_get_updates(&self) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while self.first_get_updates().is_none() {
+            assert!(tokio::time::Instant::now() < deadline, "the bot never asked for updates");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
     /// How many times the bot asked who it is (once per start, again after each failure).
     #[allow(dead_code)]
     pub fn get_me_calls(&self) -> i64 {
@@ -341,6 +371,24 @@ impl FakeApi {
     #[allow(dead_code)]
     pub fn limit(&self, limit: Arc<Limit>) {
         *self.inner.limit.lock().unwrap() = Some(limit);
+    }
+
+    /// Messages refused so far: when, to which chat, with which error code.
+    #[allow(dead_code)]
+    pub fn refusals(&self) -> Vec<(std::time::Instant, i64, i64)> {
+        self.inner.refusals.lock().unwrap().clone()
+    }
+
+    /// From now on leaves every `sendMessage` unanswered and unsent, as if lost on its way.
+    #[allow(dead_code)]
+    pub fn hold_sends(&self, holding: bool) {
+        self.inner.holding.store(holding, Ordering::SeqCst);
+    }
+
+    /// Messages left unanswered so far.
+    #[allow(dead_code)]
+    pub fn held(&self) -> i64 {
+        self.inner.held.load(Ordering::SeqCst)
     }
 
     /// 429s answered so far.

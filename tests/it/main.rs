@@ -8,6 +8,7 @@ mod corpus_bad_input;
 mod corpus_load;
 mod corpus_lossless;
 mod corpus_shapes;
+mod daily;
 mod fake_api;
 mod html;
 mod presentation;
