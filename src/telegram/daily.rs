@@ -9,7 +9,6 @@ use chrono::{DateTime, Utc};
 use teloxide::types::{ChatId, MessageId, ThreadId};
 use tokio::task::JoinSet;
 
-use super::chat_queue::ChatQueues;
 use super::outbox::{Failure, Outbox, Place, Priority, Request};
 use super::render;
 use crate::app::App;
@@ -59,13 +58,7 @@ impl Pass {
 
 /// Starts every delivery due at `now`: each is claimed, then queued for its chat behind what is
 /// queued there already. Returns at once; [`Pass::finish`] waits for the sending.
-pub async fn start_pass(
-    app: &App,
-    outbox: &Arc<Outbox>,
-    queues: &Arc<ChatQueues>,
-    me: &str,
-    now: DateTime<Utc>,
-) -> Pass {
+pub async fn start_pass(app: &App, outbox: &Arc<Outbox>, me: &str, now: DateTime<Utc>) -> Pass {
     let mut sending = JoinSet::new();
     let Some(daily) = app.daily() else { return Pass { sending } };
     let library = app.library();
@@ -86,7 +79,7 @@ pub async fn start_pass(
                 continue;
             }
         }
-        let (daily, outbox, queues) = (daily.clone(), outbox.clone(), queues.clone());
+        let (daily, queues, outbox) = (daily.clone(), outbox.queues().clone(), outbox.clone());
         let (done, outcome) = tokio::sync::oneshot::channel();
         let chat = due.chat;
         queues
@@ -143,7 +136,7 @@ async fn deliver(daily: &Daily, outbox: &Outbox, due: Due, parts: Vec<String>) -
 
 /// Delivers daily sections as they fall due, until the task is stopped: sleeps until the next due
 /// time, or until a subscription or the plan changes.
-pub async fn schedule(app: Arc<App>, outbox: Arc<Outbox>, queues: Arc<ChatQueues>, me: String) {
+pub async fn schedule(app: Arc<App>, outbox: Arc<Outbox>, me: String) {
     let Some(daily) = app.daily().cloned() else { return };
     loop {
         // Registered before looking, so a change made during the pass is not missed.
@@ -151,7 +144,7 @@ pub async fn schedule(app: Arc<App>, outbox: Arc<Outbox>, queues: Arc<ChatQueues
         tokio::pin!(changed);
         changed.as_mut().enable();
         let now = app.utc();
-        let pass = start_pass(&app, &outbox, &queues, &me, now).await;
+        let pass = start_pass(&app, &outbox, &me, now).await;
         // Sent in the background: the next pass may be due before a big fan-out ends.
         tokio::spawn(async move {
             let report = pass.finish().await;

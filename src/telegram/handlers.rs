@@ -12,7 +12,6 @@ use teloxide::{ApiError, RequestError};
 
 use super::Tg;
 use super::admission::Refusals;
-use super::chat_queue::ChatQueues;
 use super::outbox::{Failure, Outbox, Place, Priority, Request};
 use super::render;
 use crate::app::reply::Message as Reply;
@@ -83,16 +82,11 @@ fn log_failure(failure: &Failure, chat: ChatId) {
 }
 
 /// Queues new messages for a chat, in order after what is queued for it already.
-pub(super) fn queue_messages(
-    queues: &Arc<ChatQueues>,
-    outbox: &Arc<Outbox>,
-    me: &str,
-    place: Place,
-    replies: Vec<Reply>,
-) {
+pub(super) fn queue_messages(outbox: &Arc<Outbox>, me: &str, place: Place, replies: Vec<Reply>) {
     if replies.is_empty() {
         return;
     }
+    let queues = outbox.queues().clone();
     let (outbox, me) = (outbox.clone(), me.to_string());
     queues.push(
         place.chat.0,
@@ -173,7 +167,6 @@ pub(super) async fn on_message(
     me: Me,
     app: Arc<App>,
     outbox: Arc<Outbox>,
-    queues: Arc<ChatQueues>,
     refusals: Arc<Refusals>,
     update: Update,
     msg: Message,
@@ -196,7 +189,7 @@ pub(super) async fn on_message(
         }
         (None, None) => app.handle_non_text(caller),
     };
-    queue_messages(&queues, &outbox, me.username(), place_of(&msg), response.messages);
+    queue_messages(&outbox, me.username(), place_of(&msg), response.messages);
     Ok(())
 }
 
@@ -235,7 +228,6 @@ pub(super) async fn on_callback(
     me: Me,
     app: Arc<App>,
     outbox: Arc<Outbox>,
-    queues: Arc<ChatQueues>,
     q: CallbackQuery,
 ) -> ResponseResult<()> {
     let caller = callback_caller(&q);
@@ -246,6 +238,7 @@ pub(super) async fn on_callback(
     let edit_target = message.map(|m| m.id);
     let place = message.map_or(Place { chat: ChatId(caller.chat), thread: None }, place_of);
     let me = me.username().to_string();
+    let queues = outbox.queues().clone();
     queues.push(
         place.chat.0,
         Box::pin(async move {

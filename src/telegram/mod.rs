@@ -21,7 +21,6 @@ use teloxide::update_listeners::Polling;
 use teloxide::{ApiError, RequestError};
 
 use self::admission::{Admitted, Gate, Refusals};
-use self::chat_queue::ChatQueues;
 use self::handlers::{on_callback, on_inline, on_message, on_my_chat_member};
 pub use self::outbox::Limits;
 use self::outbox::{Backoff, Outbox};
@@ -79,11 +78,10 @@ pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> 
     let token = bot.token().to_string();
     let outbox =
         Outbox::new(bot.clone(), options.limits, Backoff { first: options.retry_delay, max: options.max_retry_delay });
-    let queues = Arc::new(ChatQueues::default());
     let refusals = Arc::new(Refusals::default());
     let error_token = token.clone();
     let mut builder = Dispatcher::builder(bot.clone(), handler())
-        .dependencies(dptree::deps![app.clone(), outbox.clone(), queues.clone(), refusals.clone()])
+        .dependencies(dptree::deps![app.clone(), outbox.clone(), refusals.clone()])
         .default_handler(|_| async {})
         .error_handler(Arc::new(move |e: RequestError| {
             let message = redact(&e.to_string(), &error_token);
@@ -102,8 +100,8 @@ pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> 
             let me = bot.get_me().await?;
             // Deliveries carry deep links, which need the bot's name too.
             if scheduler.is_none() {
-                let (app, outbox, queues) = (app.clone(), outbox.clone(), queues.clone());
-                scheduler = Some(tokio::spawn(daily::schedule(app, outbox, queues, me.username().to_string())));
+                let (app, outbox) = (app.clone(), outbox.clone());
+                scheduler = Some(tokio::spawn(daily::schedule(app, outbox, me.username().to_string())));
             }
             let polling = Polling::builder(bot.clone()).timeout(Duration::from_secs(10)).delete_webhook().await.build();
             let gate =
@@ -157,8 +155,7 @@ pub async fn deliver_once(bot: Bot, app: Arc<App>, at: DateTime<Utc>, options: O
         }
     };
     let outbox = Outbox::new(bot, options.limits, Backoff { first: options.retry_delay, max: options.max_retry_delay });
-    let queues = Arc::new(ChatQueues::default());
-    let pass = daily::start_pass(&app, &outbox, &queues, me.username(), at).await;
+    let pass = daily::start_pass(&app, &outbox, me.username(), at).await;
     Ok(pass.finish().await)
 }
 

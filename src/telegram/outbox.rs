@@ -26,6 +26,7 @@ use teloxide::types::{InlineKeyboardMarkup, LinkPreviewOptions, MessageId, Parse
 use teloxide::{ApiError, RequestError};
 use tokio::sync::{Notify, oneshot};
 
+use super::chat_queue::ChatQueues;
 use crate::logging::redact;
 
 /// Telegram's limits on sending, as the outbox keeps them.
@@ -132,6 +133,8 @@ type Keyed = RateLimiter<i64, DefaultKeyedStateStore<i64>, MonotonicClock>;
 
 pub struct Outbox {
     bot: Bot,
+    /// Each chat's messages, in order.
+    queues: Arc<ChatQueues>,
     clock: MonotonicClock,
     chats: Keyed,
     groups: Keyed,
@@ -178,6 +181,7 @@ impl Outbox {
         tokio::spawn(slots.clone().hand_out());
         Arc::new(Outbox {
             bot,
+            queues: Arc::new(ChatQueues::default()),
             clock: MonotonicClock,
             chats: RateLimiter::hashmap_with_clock(chat, MonotonicClock),
             groups: RateLimiter::hashmap_with_clock(group, MonotonicClock),
@@ -185,6 +189,11 @@ impl Outbox {
             backoff,
             floods: Mutex::new(VecDeque::new()),
         })
+    }
+
+    /// The chats' queues: what is sent to a chat is queued there, so that it goes in order.
+    pub(super) fn queues(&self) -> &Arc<ChatQueues> {
+        &self.queues
     }
 
     /// Sends one request when the limits allow it, retrying what can be retried. Requests to one

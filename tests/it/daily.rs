@@ -417,3 +417,23 @@ async fn a_fan_out_killed_midway_then_run_again_reaches_every_chat_exactly_once(
     assert!(twice.is_empty(), "sent twice: {twice:?}");
     assert_eq!(counts.keys().copied().collect::<Vec<_>>(), chats);
 }
+
+#[tokio::test]
+async fn a_reply_does_not_wait_behind_a_fan_out_in_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    subscribe_in(&db, 3000..3040);
+    let (app, _) = app_at(&db, "2026-11-30T08:05:00Z");
+    let api = FakeApi::start().await;
+    let bot = Bot::new("1:FANOUT").set_api_url(api.url.parse().unwrap());
+    // Ten messages a second overall: the forty deliveries take four seconds.
+    let limits = digestbot::telegram::Limits { overall_per_sec: 10, ..unlimited() };
+    tokio::spawn(digestbot::telegram::run(bot, app, Options { limits, ..options() }));
+    api.wait_until("the fan-out under way", |c| c.iter().any(|c| c.method == "sendmessage")).await;
+    api.push(message(private_chat(5), 5, "/search 人大代表"));
+    let calls = api.wait_until("the reply", |c| !to_chat(c, 5).is_empty()).await;
+    let before = calls.iter().filter(|c| c.method == "sendmessage" && c.body["chat_id"] != 5).count();
+    assert!(before <= 10, "{before} deliveries went before the reply");
+    let all = api.wait_until("every delivery", |c| c.iter().filter(|c| c.method == "sendmessage").count() >= 41).await;
+    assert_eq!(all.iter().filter(|c| c.method == "sendmessage").count(), 41);
+}
