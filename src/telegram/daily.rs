@@ -42,6 +42,11 @@ enum Outcome {
 }
 
 impl Pass {
+    /// Whether the pass started nothing.
+    pub fn is_empty(&self) -> bool {
+        self.sending.is_empty()
+    }
+
     /// Waits until every delivery of the pass is over.
     pub async fn finish(mut self) -> Report {
         let mut report = Report::default();

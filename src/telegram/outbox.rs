@@ -127,6 +127,8 @@ const REPLY_TRIES: u32 = 5;
 /// 429s from this many chats within [`FLOOD_SPAN`] mean Telegram is refusing the bot, not a chat.
 const FLOOD_CHATS: usize = 2;
 const FLOOD_SPAN: Duration = Duration::from_secs(1);
+/// How often chats' limiter state is pruned.
+const FORGET_EVERY: Duration = Duration::from_secs(600);
 
 type Direct = RateLimiter<NotKeyed, InMemoryState, MonotonicClock>;
 type Keyed = RateLimiter<i64, DefaultKeyedStateStore<i64>, MonotonicClock>;
@@ -179,7 +181,7 @@ impl Outbox {
             clock: MonotonicClock,
         });
         tokio::spawn(slots.clone().hand_out());
-        Arc::new(Outbox {
+        let outbox = Arc::new(Outbox {
             bot,
             queues: Arc::new(ChatQueues::default()),
             clock: MonotonicClock,
@@ -188,7 +190,18 @@ impl Outbox {
             slots,
             backoff,
             floods: Mutex::new(VecDeque::new()),
-        })
+        });
+        let weak = Arc::downgrade(&outbox);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(FORGET_EVERY).await;
+                match weak.upgrade() {
+                    Some(outbox) => outbox.forget_quiet_chats(),
+                    None => return,
+                }
+            }
+        });
+        outbox
     }
 
     /// The chats' queues: what is sent to a chat is queued there, so that it goes in order.
@@ -299,7 +312,7 @@ impl Outbox {
 
     /// Forgets the limiter state of chats that have been quiet long enough to have a full
     /// allowance again, so memory follows the chats active now, not every chat ever served.
-    pub fn forget_quiet_chats(&self) {
+    fn forget_quiet_chats(&self) {
         self.chats.retain_recent();
         self.groups.retain_recent();
     }
