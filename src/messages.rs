@@ -136,7 +136,7 @@ pub const HELP: &str = "用法\n\n\
 /toc — 目录：摘登 → 发言 → 小节\n\
 /random — 随机一段\n\n\
 每日一节：每天在设定的当地时间推送下一节，从头读到尾。\n\
-/subscribe — 开启（默认每天 08:00 北京时间）；/subscribe 21:30 Europe/Berlin — 指定时间和时区\n\
+/subscribe — 开启；/subscribe 21:30 Europe/Berlin — 指定时间和时区\n\
 /daily — 推送状态；/today — 今天的一节；/unsubscribe — 停止（进度保留）\n\
 群里只有管理员可以开启或停止。\n\n\
 私聊时直接发送文字就是搜索。在任何聊天里输入 @机器人名 关键词，可以把段落分享出去。";
@@ -236,12 +236,23 @@ pub fn daily_status(schedule: &str, next: &str, position: &str, last: Option<(&s
     format!("每日一节：{schedule}\n下一次：{next}\n下一节：{position}\n上一次：{last}")
 }
 
-pub fn daily_stopped_status(position: &str) -> String {
-    format!("每日一节已停止。阅读进度保留在{position}；发送 /subscribe 从这里继续。")
+/// A stopped daily section; `by_request` when someone stopped it with /unsubscribe, not because the
+/// bot could no longer write here.
+pub fn daily_stopped_status(position: &str, by_request: bool) -> String {
+    let why = if by_request {
+        "每日一节已停止。"
+    } else {
+        "每日一节已停止：机器人曾无法在这里发消息（被移出或被屏蔽）。"
+    };
+    format!("{why}阅读进度保留在{position}；发送 /subscribe 从这里继续。")
 }
 
-pub const DAILY_NOT_SUBSCRIBED: &str =
-    "这个聊天还没有开启每日一节。发送 /subscribe 开启（默认每天 08:00 北京时间），例如 /subscribe 07:30 Asia/Shanghai";
+/// `schedule` is what /subscribe without arguments means, e.g. `每天 08:00（Asia/Shanghai）`.
+pub fn daily_not_subscribed(schedule: &str) -> String {
+    format!(
+        "这个聊天还没有开启每日一节。发送 /subscribe 开启（{schedule}），或指定时间和时区，例如 /subscribe 07:30 Asia/Shanghai"
+    )
+}
 pub const DAILY_UNSUBSCRIBED: &str = "已停止每日一节。阅读进度已保留，发送 /subscribe 即从原处继续。";
 pub const DAILY_ADMINS_ONLY: &str = "只有群管理员可以设置本群的每日一节。";
 pub const DAILY_UNAVAILABLE: &str = "每日一节只在 Telegram 中提供。";
@@ -265,12 +276,22 @@ pub fn daily_header(position: &str) -> String {
     format!("📖 每日一节 · {position}")
 }
 
+/// When the section `/today` shows comes.
+pub enum Due<'a> {
+    /// Delivered today already.
+    Delivered,
+    /// Later today, at this local time.
+    Today(&'a str),
+    /// On a later day (the chat subscribed after today's time), at this local date and time.
+    Later(&'a str),
+}
+
 /// The heading of `/today`.
-pub fn today_header(position: &str, delivered: bool) -> String {
-    if delivered {
-        format!("📖 今天的一节（已推送）· {position}")
-    } else {
-        format!("📖 今天的一节 · {position}")
+pub fn today_header(position: &str, due: Due<'_>) -> String {
+    match due {
+        Due::Delivered => format!("📖 今天的一节（已推送）· {position}"),
+        Due::Today(time) => format!("📖 今天的一节（{time} 推送）· {position}"),
+        Due::Later(when) => format!("📖 下一节（今天没有推送，{when} 推送）· {position}"),
     }
 }
 

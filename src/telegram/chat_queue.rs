@@ -83,12 +83,21 @@ impl ChatQueues {
                 Ok(Some(job)) => job.await,
                 Ok(None) => return,
                 Err(_) => {
-                    // Jobs are only sent under this lock: an empty queue seen under it stays empty.
-                    let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
-                    if jobs.is_empty() {
+                    {
+                        // Under the lock no new sender can be handed out; closing ends the senders
+                        // handed out before (a waiting `push_waiting` then starts a new queue).
+                        let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
+                        if !jobs.is_empty() {
+                            continue;
+                        }
                         queues.remove(&chat);
-                        return;
+                        jobs.close();
                     }
+                    // A job sent between the look and the close is in the queue still: run it.
+                    while let Ok(job) = jobs.try_recv() {
+                        job.await;
+                    }
+                    return;
                 }
             }
         }

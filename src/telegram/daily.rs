@@ -9,10 +9,11 @@ use chrono::{DateTime, Utc};
 use teloxide::types::{ChatId, MessageId, ThreadId};
 use tokio::task::JoinSet;
 
-use super::outbox::{Failure, Outbox, Place, Priority, Request};
+use super::outbox::{Failure, Outbox, Place, Priority, Request, Slot};
 use super::render;
 use crate::app::App;
 use crate::app::daily::{Daily, Due};
+use crate::library::Library;
 
 /// The longest the scheduler sleeps without looking again: the wall clock can be set or jump
 /// (a suspended machine) while a monotonic sleep runs.
@@ -37,7 +38,10 @@ pub struct Pass {
 
 enum Outcome {
     Delivered,
+    /// The chat cannot be written to any more.
     Stopped,
+    /// The chat stopped its daily section while the delivery waited.
+    Skipped,
     Failed,
 }
 
@@ -54,61 +58,77 @@ impl Pass {
             match outcome {
                 Ok(Outcome::Delivered) => report.delivered += 1,
                 Ok(Outcome::Stopped) => report.stopped += 1,
-                Ok(Outcome::Failed) | Err(_) => {}
+                Ok(Outcome::Skipped | Outcome::Failed) | Err(_) => {}
             }
         }
         report
     }
 }
 
-/// Starts every delivery due at `now`: each is claimed, then queued for its chat behind what is
-/// queued there already. Returns at once; [`Pass::finish`] waits for the sending.
+/// Starts every delivery due at `now`: each is claimed, waits for its turn among deliveries, then
+/// goes into its chat's queue behind what is queued there. Returns at once; [`Pass::finish`] waits
+/// for the sending.
 pub async fn start_pass(app: &App, outbox: &Arc<Outbox>, me: &str, now: DateTime<Utc>) -> Pass {
     let mut sending = JoinSet::new();
-    let Some(daily) = app.daily() else { return Pass { sending } };
-    let library = app.library();
-    let due = match daily.due(&library, now) {
-        Ok(due) => due,
-        Err(e) => {
-            tracing::error!("cannot read the daily deliveries: {e}");
-            return Pass { sending };
-        }
-    };
-    for due in due {
-        let parts = render::html(&due.message.text, me);
-        match daily.claim(&due, parts.len() as u32, now) {
-            Ok(true) => {}
-            Ok(false) => continue,
-            Err(e) => {
-                tracing::error!(chat = due.chat, "cannot claim a delivery: {e}");
-                continue;
-            }
-        }
-        let (daily, queues, outbox) = (daily.clone(), outbox.queues().clone(), outbox.clone());
-        let (done, outcome) = tokio::sync::oneshot::channel();
-        let chat = due.chat;
-        queues
-            .push_waiting(
-                chat,
-                Box::pin(async move {
-                    let _ = done.send(deliver(&daily, &outbox, due, parts).await);
-                }),
-            )
-            .await;
-        sending.spawn(async move { outcome.await.unwrap_or(Outcome::Failed) });
+    let Some(daily) = app.daily().cloned() else { return Pass { sending } };
+    let (library, me) = (app.library(), me.to_string());
+    // Reading the database, rendering and claiming thousands of deliveries is blocking work: off
+    // the async workers, which answer people meanwhile.
+    let claiming = daily.clone();
+    let claimed = tokio::task::spawn_blocking(move || claim_due(&claiming, &library, &me, now)).await;
+    for (due, parts) in claimed.unwrap_or_default() {
+        let (daily, outbox) = (daily.clone(), outbox.clone());
+        sending.spawn(async move {
+            // Its turn first, then its chat's queue: a reply to that chat is never queued behind a
+            // delivery still waiting for its turn.
+            let slot = outbox.slot(Priority::Delivery).await;
+            let (done, outcome) = tokio::sync::oneshot::channel();
+            let (chat, queues, sender) = (due.chat, outbox.queues().clone(), outbox.clone());
+            let job = async move {
+                let _ = done.send(deliver(&daily, &sender, due, parts, slot).await);
+            };
+            queues.push_waiting(chat, Box::pin(job)).await;
+            outcome.await.unwrap_or(Outcome::Failed)
+        });
     }
     Pass { sending }
 }
 
+/// The deliveries due at `now`, rendered and claimed.
+fn claim_due(daily: &Daily, library: &Library, me: &str, now: DateTime<Utc>) -> Vec<(Due, Vec<String>)> {
+    let due = match daily.due(library, now) {
+        Ok(due) => due,
+        Err(e) => {
+            tracing::error!("cannot read the daily deliveries: {e}");
+            return Vec::new();
+        }
+    };
+    let mut claimed = Vec::new();
+    for due in due {
+        let parts = render::html(&due.message.text, me);
+        match daily.claim(&due, parts.len() as u32, now) {
+            Ok(true) => claimed.push((due, parts)),
+            Ok(false) => {}
+            Err(e) => tracing::error!(chat = due.chat, "cannot claim a delivery: {e}"),
+        }
+    }
+    claimed
+}
+
 /// Sends what is left of one delivery, recording each message that goes.
-async fn deliver(daily: &Daily, outbox: &Outbox, due: Due, parts: Vec<String>) -> Outcome {
-    let claimed = due.clone();
+async fn deliver(daily: &Daily, outbox: &Outbox, due: Due, parts: Vec<String>, slot: Slot) -> Outcome {
     let mut due = due;
+    let mut slot = Some(slot);
     let mut place = Place { chat: ChatId(due.chat), thread: due.thread.map(|t| ThreadId(MessageId(t))) };
-    let total = parts.len() as u32;
     let mut outcome = Outcome::Delivered;
     for (i, html) in parts.into_iter().enumerate().skip(due.sent as usize) {
-        match outbox.send(Priority::Delivery, Request::Send { place, html, keyboard: None }).await {
+        // A chat that stopped its daily section while this waited gets nothing more of it.
+        if !daily.wanted(&due) {
+            outcome = Outcome::Skipped;
+            break;
+        }
+        let priority = if slot.is_some() { Priority::Delivery } else { Priority::Continuation };
+        match outbox.send_in(slot.take(), priority, Request::Send { place, html, keyboard: None }).await {
             Ok(sent) => {
                 if let Some(new) = sent.moved_to {
                     daily.moved(place.chat.0, new.0);
@@ -124,18 +144,26 @@ async fn deliver(daily: &Daily, outbox: &Outbox, due: Due, parts: Vec<String>) -
                 outcome = Outcome::Stopped;
                 break;
             }
+            // Left unfinished, to be resumed once the bot has a token Telegram takes.
+            Err(Failure::TokenRejected) => {
+                tracing::error!(chat = due.chat, "Telegram rejects the token; the delivery waits");
+                daily.done(&due);
+                return Outcome::Failed;
+            }
             Err(failure) => {
                 // Telegram refuses this message for what it is: sending it again cannot help.
                 tracing::error!(chat = place.chat.0, "a delivery was refused: {failure:?}");
-                if let Err(e) = daily.progress(&due, total) {
-                    tracing::error!(chat = due.chat, "cannot record a refused delivery: {e}");
-                }
                 outcome = Outcome::Failed;
                 break;
             }
         }
     }
-    daily.done(&claimed);
+    if matches!(outcome, Outcome::Delivered | Outcome::Failed) {
+        // Over, however many parts the claim counted (a corpus changed since may split it
+        // otherwise).
+        daily.finish(&due);
+    }
+    daily.done(&due);
     outcome
 }
 

@@ -78,6 +78,7 @@ fn log_failure(failure: &Failure, chat: ChatId) {
         Failure::Refused(reason) | Failure::Unreachable(reason) => {
             tracing::warn!(chat = chat.0, "sending failed: {reason}")
         }
+        Failure::TokenRejected => tracing::error!(chat = chat.0, "sending failed: Telegram rejects the token"),
     }
 }
 

@@ -55,10 +55,14 @@ impl Default for Limits {
     }
 }
 
-/// Who waits for a slot: a person, or a scheduled delivery.
+/// Who waits for an overall slot, most urgent first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Priority {
+    /// A person waiting for an answer.
     Reply,
+    /// The rest of a delivery already begun: it holds its chat's queue, and a reply there waits.
+    Continuation,
+    /// A delivery not yet begun.
     Delivery,
 }
 
@@ -103,7 +107,14 @@ pub enum Failure {
     Refused(String),
     /// Telegram could not be reached for too long (only replies give up; deliveries wait).
     Unreachable(String),
+    /// Telegram no longer accepts the token: nothing can be sent until it is replaced.
+    TokenRejected,
 }
+
+/// An overall slot taken ahead of time: a delivery waits for its turn before it enters its
+/// chat's queue, so that a reply to that chat is not queued behind a delivery waiting its turn.
+#[derive(Debug)]
+pub struct Slot(());
 
 /// A message that went out.
 #[derive(Debug, Clone)]
@@ -212,13 +223,26 @@ impl Outbox {
     /// Sends one request when the limits allow it, retrying what can be retried. Requests to one
     /// chat must not be made concurrently (the chat's queue sees to it), or their order is lost.
     pub async fn send(&self, priority: Priority, request: Request) -> Result<Sent, Failure> {
+        self.send_in(None, priority, request).await
+    }
+
+    /// Waits for an overall slot at `priority`, to spend on a later [`Outbox::send_in`].
+    pub async fn slot(&self, priority: Priority) -> Slot {
+        self.slots.take(priority).await;
+        Slot(())
+    }
+
+    /// [`Outbox::send`], spending `slot` (taken earlier) on the first try instead of waiting for
+    /// one.
+    pub async fn send_in(&self, slot: Option<Slot>, priority: Priority, request: Request) -> Result<Sent, Failure> {
+        let mut slot = slot;
         let mut request = request;
         let mut moved_to = None;
         let mut wait = self.backoff.first;
         let mut tries = 0;
         loop {
             let chat = request.chat().0;
-            self.pace(chat, priority).await;
+            self.pace(chat, priority, slot.take()).await;
             let error = match self.execute(&request).await {
                 Ok(message) => return Ok(Sent { message, moved_to }),
                 Err(e) => e,
@@ -257,14 +281,17 @@ impl Outbox {
         }
     }
 
-    /// Waits until a message to `chat` breaks no limit, then takes the slot.
-    async fn pace(&self, chat: i64, priority: Priority) {
+    /// Waits until a message to `chat` breaks no limit, then takes the slot (unless one was taken
+    /// already).
+    async fn pace(&self, chat: i64, priority: Priority, slot: Option<Slot>) {
         wait_for(&self.clock, || self.chats.check_key(&chat)).await;
         // Negative ids are groups, supergroups and channels.
         if chat < 0 {
             wait_for(&self.clock, || self.groups.check_key(&chat)).await;
         }
-        self.slots.take(priority).await;
+        if slot.is_none() {
+            self.slots.take(priority).await;
+        }
     }
 
     async fn execute(&self, request: &Request) -> Result<Message, RequestError> {
@@ -323,6 +350,7 @@ fn classify(e: &RequestError) -> Option<Failure> {
     let text = e.to_string();
     match e {
         RequestError::Api(ApiError::MessageNotModified) => Some(Failure::NotModified),
+        RequestError::Api(ApiError::InvalidToken) => Some(Failure::TokenRejected),
         RequestError::Api(
             ApiError::BotBlocked
             | ApiError::BotKicked
@@ -338,7 +366,10 @@ fn classify(e: &RequestError) -> Option<Failure> {
         // teloxide keeps Telegram's description but not its code: the description's prefix is
         // the code's name ("Forbidden: …" is 403, "Bad Request: …" 400).
         RequestError::Api(ApiError::Unknown(description)) => {
-            if description.starts_with("Forbidden") {
+            // A chat the bot may no longer write in, or a forum topic that was closed or deleted,
+            // refuses every message alike.
+            let unwritable = ["not enough rights", "thread not found", "TOPIC_CLOSED", "TOPIC_DELETED"];
+            if description.starts_with("Forbidden") || unwritable.iter().any(|u| description.contains(u)) {
                 Some(Failure::Gone(text))
             } else if description.starts_with("Bad Request") {
                 Some(Failure::Refused(text))
@@ -386,6 +417,7 @@ struct Slots {
 #[derive(Default)]
 struct Waiting {
     replies: VecDeque<oneshot::Sender<()>>,
+    continuations: VecDeque<oneshot::Sender<()>>,
     deliveries: VecDeque<oneshot::Sender<()>>,
     /// Nothing leaves before this (Telegram said to wait).
     paused_until: Option<Instant>,
@@ -393,11 +425,11 @@ struct Waiting {
 
 impl Waiting {
     fn is_empty(&self) -> bool {
-        self.replies.is_empty() && self.deliveries.is_empty()
+        self.replies.is_empty() && self.continuations.is_empty() && self.deliveries.is_empty()
     }
 
     fn next(&mut self) -> Option<oneshot::Sender<()>> {
-        self.replies.pop_front().or_else(|| self.deliveries.pop_front())
+        self.replies.pop_front().or_else(|| self.continuations.pop_front()).or_else(|| self.deliveries.pop_front())
     }
 }
 
@@ -414,6 +446,7 @@ impl Slots {
             let (tx, rx) = oneshot::channel();
             match priority {
                 Priority::Reply => waiting.replies.push_back(tx),
+                Priority::Continuation => waiting.continuations.push_back(tx),
                 Priority::Delivery => waiting.deliveries.push_back(tx),
             }
             rx

@@ -66,8 +66,8 @@ struct Inner {
     limit: std::sync::Mutex<Option<Arc<Limit>>>,
     /// 429s answered.
     too_many: AtomicI64,
-    /// Server errors still to answer to `sendMessage`.
-    failing_sends: AtomicI64,
+    /// Server errors still to answer to `sendMessage`, by chat.
+    failing_sends: std::sync::Mutex<HashMap<i64, u32>>,
     /// Messages refused before being sent: when, to which chat, with which error code.
     refusals: std::sync::Mutex<Vec<(std::time::Instant, i64, i64)>>,
     /// Leave every new `sendMessage` unanswered for good, as a request lost on its way.
@@ -212,7 +212,8 @@ fn refuse(inner: &Inner, body: &Value) -> Option<String> {
 
 fn refusal(inner: &Inner, body: &Value) -> Option<String> {
     let chat = body["chat_id"].as_i64().unwrap_or(0);
-    if inner.failing_sends.fetch_sub(1, Ordering::SeqCst) > 0 {
+    if let Some(left) = inner.failing_sends.lock().unwrap().get_mut(&chat).filter(|left| **left > 0) {
+        *left -= 1;
         return Some(json!({ "ok": false, "error_code": 500, "description": "Internal Server Error" }).to_string());
     }
     if let Some((left, after)) = inner.floods.lock().unwrap().get_mut(&chat).filter(|(left, _)| *left > 0) {
@@ -397,10 +398,10 @@ impl FakeApi {
         self.inner.too_many.load(Ordering::SeqCst)
     }
 
-    /// Answers the next `n` `sendMessage` calls with a server error.
+    /// Answers the next `n` messages to `chat` with a server error.
     #[allow(dead_code)]
-    pub fn fail_sends(&self, n: i64) {
-        self.inner.failing_sends.store(n, Ordering::SeqCst);
+    pub fn fail_sends_to(&self, chat: i64, n: u32) {
+        self.inner.failing_sends.lock().unwrap().insert(chat, n);
     }
 
     /// Answers every request as a web server that is not a Bot API server would.

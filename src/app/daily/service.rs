@@ -20,6 +20,9 @@ use crate::app::{Caller, plain};
 use crate::library::Library;
 use crate::messages as msg;
 
+/// The reason the store gives a subscription stopped by `/unsubscribe`.
+const UNSUBSCRIBED: &str = "unsubscribed";
+
 /// What the configuration decides.
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
@@ -36,6 +39,9 @@ pub struct Daily {
     changed: Notify,
     /// Deliveries this process is sending now, so a pass does not take them for interrupted ones.
     in_flight: Mutex<HashSet<(i64, NaiveDate)>>,
+    /// Dates owed by the schedule but logged already (a group's log merged into its supergroup's):
+    /// nothing to send, and nothing to wake up for.
+    settled: Mutex<HashSet<(i64, NaiveDate)>>,
 }
 
 impl std::fmt::Debug for Daily {
@@ -76,6 +82,7 @@ impl Daily {
             plan: ArcSwap::from_pointee(Plan::build(&library.corpus, &[])),
             changed: Notify::new(),
             in_flight: Mutex::new(HashSet::new()),
+            settled: Mutex::new(HashSet::new()),
         };
         daily.follow(library)?;
         Ok(daily)
@@ -92,15 +99,19 @@ impl Daily {
         let (old_ids, digest_order) = self.store.plan()?;
         let plan = Plan::build(&library.corpus, &digest_order);
         let mut moves = Vec::new();
-        for sub in self.store.active()? {
-            let Some(next) = &sub.next else { continue };
-            if plan.position(next).is_some() {
-                continue;
-            }
-            let (index, wrapped) = plan.remap(&old_ids, next);
-            if let Some(entry) = plan.get(index) {
-                tracing::info!(chat = sub.chat, from = %next, to = %entry.id, "the next section is gone; moving on");
-                moves.push((sub.chat, entry.id.clone(), sub.round + u32::from(wrapped)));
+        {
+            let remap = plan.remapper(&old_ids);
+            // Stopped chats too: their place is kept for when they subscribe again.
+            for sub in self.store.all()? {
+                let Some(next) = &sub.next else { continue };
+                if plan.position(next).is_some() {
+                    continue;
+                }
+                let (index, wrapped) = remap(next);
+                if let Some(entry) = plan.get(index) {
+                    tracing::info!(chat = sub.chat, from = %next, to = %entry.id, "the next section is gone; moving on");
+                    moves.push((sub.chat, entry.id.clone(), sub.round + u32::from(wrapped)));
+                }
             }
         }
         self.store.set_positions(&moves)?;
@@ -156,7 +167,7 @@ impl Daily {
                 self.changed.notify_one();
                 Response::text(plain(msg::DAILY_UNSUBSCRIBED))
             }
-            Ok(false) => Response::text(plain(msg::DAILY_NOT_SUBSCRIBED)),
+            Ok(false) => self.not_subscribed(),
             Err(e) => {
                 tracing::error!(chat = caller.chat, "cannot save a subscription: {e}");
                 Response::text(plain(msg::DAILY_FAILED))
@@ -167,7 +178,7 @@ impl Daily {
     pub(crate) fn status(&self, library: &Library, caller: Caller, now: DateTime<Utc>) -> Response {
         let sub = match self.store.get(caller.chat) {
             Ok(Some(sub)) => sub,
-            Ok(None) => return Response::text(plain(msg::DAILY_NOT_SUBSCRIBED)),
+            Ok(None) => return self.not_subscribed(),
             Err(e) => {
                 tracing::error!(chat = caller.chat, "cannot read a subscription: {e}");
                 return Response::text(plain(msg::DAILY_FAILED));
@@ -176,7 +187,8 @@ impl Daily {
         let plan = self.plan.load();
         let position = self.position_text(&plan, library, &sub);
         if !sub.active {
-            return Response::text(plain(&msg::daily_stopped_status(&position)));
+            let by_request = sub.inactive_reason.as_deref().is_none_or(|r| r == UNSUBSCRIBED);
+            return Response::text(plain(&msg::daily_stopped_status(&position, by_request)));
         }
         let last = sub.last.as_ref().map(|last| {
             let when = last.at.with_timezone(&sub.schedule.zone).format("%Y-%m-%d %H:%M").to_string();
@@ -192,11 +204,13 @@ impl Daily {
         Response::text(plain(&text))
     }
 
-    /// The section due today: the one delivered today, or the one that will be.
+    /// The section due today: the one delivered today, or the one that will be (on a later day,
+    /// when today's time had passed before the chat subscribed).
     pub(crate) fn today(&self, library: &Library, caller: Caller, now: DateTime<Utc>) -> Response {
         let sub = match self.store.get(caller.chat) {
             Ok(Some(sub)) if sub.active => sub,
-            Ok(_) => return Response::text(plain(msg::DAILY_NOT_SUBSCRIBED)),
+            Ok(Some(_)) => return self.status(library, caller, now),
+            Ok(None) => return self.not_subscribed(),
             Err(e) => {
                 tracing::error!(chat = caller.chat, "cannot read a subscription: {e}");
                 return Response::text(plain(msg::DAILY_FAILED));
@@ -206,11 +220,24 @@ impl Daily {
         let today = sub.schedule.local_date(now);
         let delivered = sub.last.as_ref().filter(|last| last.date == today).and_then(|last| plan.position(&last.entry));
         let index = delivered.unwrap_or_else(|| position(&plan, &sub));
-        let header = msg::today_header(&msg::plan_position(index, plan.len()), delivered.is_some());
+        let next = self.next_text(&sub, now);
+        let last = sub.last.as_ref().map(|l| l.date);
+        let (date, _) = sub.schedule.next_due(now, sub.since, last, self.settings.catch_up);
+        let time = sub.schedule.time.to_string();
+        let due = match delivered {
+            Some(_) => msg::Due::Delivered,
+            None if date == today => msg::Due::Today(&time),
+            None => msg::Due::Later(&next),
+        };
+        let header = msg::today_header(&msg::plan_position(index, plan.len()), due);
         match entry_message(&plan, library, index, &header, false) {
             Some(message) => Response::message(message),
             None => Response::text(plain(msg::EMPTY_CORPUS)),
         }
+    }
+
+    fn not_subscribed(&self) -> Response {
+        Response::text(plain(&msg::daily_not_subscribed(&schedule_text(&self.settings.defaults))))
     }
 
     // Delivering.
@@ -226,7 +253,15 @@ impl Daily {
             if in_flight.contains(&(pending.chat, pending.date)) {
                 continue;
             }
-            let Some(sub) = self.store.get(pending.chat)? else { continue };
+            let sub = match self.store.get(pending.chat) {
+                Ok(Some(sub)) => sub,
+                Ok(None) => continue,
+                // One unreadable row must not stop every other chat's deliveries.
+                Err(e) => {
+                    tracing::error!(chat = pending.chat, "an interrupted delivery's chat cannot be read: {e}");
+                    continue;
+                }
+            };
             let Some(index) = plan.position(&pending.entry) else {
                 // Its section went with a reload: what was sent of it stands, the rest cannot be.
                 tracing::warn!(chat = pending.chat, entry = %pending.entry, "an interrupted delivery's section is gone");
@@ -248,6 +283,7 @@ impl Daily {
         if plan.is_empty() {
             return Ok(due);
         }
+        let settled = self.settled.lock().unwrap_or_else(|e| e.into_inner()).clone();
         for sub in self.store.active()? {
             // A chat finishes the delivery it has begun before it gets another.
             if resumed.contains(&sub.chat) {
@@ -255,7 +291,7 @@ impl Daily {
             }
             let last = sub.last.as_ref().map(|last| last.date);
             let Some(date) = sub.schedule.owed(now, sub.since, last, self.settings.catch_up) else { continue };
-            if in_flight.contains(&(sub.chat, date)) {
+            if in_flight.contains(&(sub.chat, date)) || settled.contains(&(sub.chat, date)) {
                 continue;
             }
             let index = position(&plan, &sub);
@@ -291,8 +327,28 @@ impl Daily {
         };
         if claimed {
             in_flight.insert((due.chat, due.date));
+        } else {
+            self.settled.lock().unwrap_or_else(|e| e.into_inner()).insert((due.chat, due.date));
         }
         Ok(claimed)
+    }
+
+    /// Whether `due`'s chat still wants it: it may have stopped its daily section, or lost the
+    /// bot, while the delivery waited for its turn.
+    pub fn wanted(&self, due: &Due) -> bool {
+        match self.store.get(due.chat) {
+            Ok(Some(sub)) => sub.active,
+            Ok(None) => false,
+            // Better a section than none when the database cannot say.
+            Err(_) => true,
+        }
+    }
+
+    /// `due` is over: every message of it sent, or given up.
+    pub fn finish(&self, due: &Due) {
+        if let Err(e) = self.store.progress(due.chat, due.date, u32::MAX) {
+            tracing::error!(chat = due.chat, "cannot record a finished delivery: {e}");
+        }
     }
 
     /// `sent` messages of `due` are out.
@@ -300,9 +356,11 @@ impl Daily {
         self.store.progress(due.chat, due.date, sent)
     }
 
-    /// `due` is over, sent or given up.
+    /// This process is no longer sending `due` (finished, or left for a later pass).
     pub fn done(&self, due: &Due) {
         self.in_flight.lock().unwrap_or_else(|e| e.into_inner()).remove(&(due.chat, due.date));
+        // The chat may be owed another now (it finished yesterday's first).
+        self.changed.notify_one();
     }
 
     /// The chat cannot be written to (blocked, removed, deleted): no more deliveries there.
@@ -319,6 +377,16 @@ impl Daily {
 
     /// A group became a supergroup: its daily section follows it.
     pub fn moved(&self, old: i64, new: i64) {
+        // What is being sent to the group is being sent to the supergroup now: a pass must not
+        // take it for an interrupted delivery there.
+        {
+            let mut in_flight = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+            let moving: Vec<_> = in_flight.iter().filter(|(chat, _)| *chat == old).copied().collect();
+            for (_, date) in moving {
+                in_flight.remove(&(old, date));
+                in_flight.insert((new, date));
+            }
+        }
         match self.store.migrate(old, new) {
             Ok(()) => {
                 tracing::info!(old, new, "daily section moved with its group");
@@ -331,15 +399,23 @@ impl Daily {
     /// When the next delivery falls due: now, when one is owed or was cut short.
     pub fn next_due(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError> {
         let in_flight = self.in_flight.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        if self.store.unfinished()?.iter().any(|p| !in_flight.contains(&(p.chat, p.date))) {
+        let settled = self.settled.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let unfinished = self.store.unfinished()?;
+        if unfinished.iter().any(|p| !in_flight.contains(&(p.chat, p.date))) {
             return Ok(Some(now));
         }
+        // A chat finishing an earlier delivery gets its next when that is done (which wakes the
+        // scheduler), not by looking again and again.
+        let busy: HashSet<i64> = unfinished.iter().map(|p| p.chat).collect();
         let mut next: Option<DateTime<Utc>> = None;
         for sub in self.store.active()? {
+            if busy.contains(&sub.chat) {
+                continue;
+            }
             let last = sub.last.as_ref().map(|last| last.date);
             let (date, at) = sub.schedule.next_due(now, sub.since, last, self.settings.catch_up);
-            // One being sent now is not due again.
-            if in_flight.contains(&(sub.chat, date)) {
+            // One being sent now, or logged already, is not due again.
+            if in_flight.contains(&(sub.chat, date)) || settled.contains(&(sub.chat, date)) {
                 continue;
             }
             next = Some(next.map_or(at, |n| n.min(at)));

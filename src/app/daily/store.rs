@@ -352,8 +352,18 @@ impl Store {
     /// Active subscriptions by chat. A row that cannot be read is logged and left out, so one bad
     /// row does not stop every other chat's deliveries.
     pub fn active(&self) -> Result<Vec<Subscription>, StoreError> {
+        self.select("WHERE active = 1 ORDER BY chat")
+    }
+
+    /// Every subscription, stopped ones too (their place in the plan is kept for a later
+    /// `/subscribe`), by chat. Unreadable rows are left out as in [`Store::active`].
+    pub fn all(&self) -> Result<Vec<Subscription>, StoreError> {
+        self.select("ORDER BY chat")
+    }
+
+    fn select(&self, rest: &str) -> Result<Vec<Subscription>, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached(&format!("{SUBSCRIPTION} WHERE active = 1 ORDER BY chat"))?;
+        let mut stmt = conn.prepare_cached(&format!("{SUBSCRIPTION} {rest}"))?;
         let mut out = Vec::new();
         for raw in stmt.query_map([], RawSubscription::read)? {
             match raw.map_err(StoreError::from).and_then(RawSubscription::check) {
@@ -593,8 +603,8 @@ impl fmt::Display for LockError {
         match self {
             LockError::Held(path) => write!(
                 f,
-                "another digestbot process (serve) is delivering from this database ({} is locked); \
-                 stop it first",
+                "another digestbot process (serve, or another deliver) is delivering from this \
+                 database ({} is locked); stop it first, or let it finish",
                 path.display()
             ),
             LockError::Io(e) => write!(f, "cannot take the delivery lock: {e}"),
