@@ -450,3 +450,34 @@ async fn a_reply_does_not_wait_behind_a_fan_out_in_progress() {
     let all = api.wait_until("every delivery", |c| c.iter().filter(|c| c.method == "sendmessage").count() >= 42).await;
     assert_eq!(all.iter().filter(|c| c.method == "sendmessage").count(), 42);
 }
+
+#[test]
+fn a_stopped_chat_whose_next_section_went_resumes_at_the_next_one_left() {
+    let corpus = tempfile::tempdir().unwrap();
+    for name in ["a.txt", "b.txt", "c.txt"] {
+        std::fs::copy(fixture_corpus().join("anhui-renda-huiyi.txt"), corpus.path().join(name)).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let clock = Arc::new(ManualClock::at(utc("2026-11-30T00:30:00Z")));
+    let app = App::with_clock(Library::load(corpus.path(), analyzer()).unwrap(), clock);
+    let daily = Arc::new(Daily::new(Store::open(&db).unwrap(), settings(), &app.library()).unwrap());
+    let app = app.with_daily(daily.clone());
+    let me = Caller::private(5);
+    say(&app, me, "/subscribe");
+    // The chat has read up to digest b, then stops.
+    let plan = Plan::build(&app.library().corpus, &[]);
+    let first_of = |digest: &str| {
+        (0..plan.len()).map(|i| plan.get(i).unwrap()).find(|e| e.id.starts_with(digest)).unwrap().id.clone()
+    };
+    let (b, c) = (first_of("b"), first_of("c"));
+    Store::open(&db).unwrap().set_positions(&[(5, b, 0)]).unwrap();
+    say(&app, me, "/unsubscribe");
+    // b goes; the chat's place moves to what came after it, c, not back to the start.
+    std::fs::remove_file(corpus.path().join("b.txt")).unwrap();
+    let reloaded = Library::load(corpus.path(), analyzer()).unwrap();
+    daily.follow(&reloaded).unwrap();
+    say(&app, me, "/subscribe");
+    let due = daily.due(&reloaded, utc("2026-12-01T00:01:00Z")).unwrap();
+    assert_eq!(due.iter().map(|d| (d.chat, d.entry.clone())).collect::<Vec<_>>(), [(5, c)]);
+}
