@@ -390,6 +390,14 @@ impl FakeApi {
         self.inner.calls.lock().unwrap().iter().filter(|c| c.method == method).cloned().collect()
     }
 
+    /// How many `method` calls were recorded, without cloning the log: the fan-out benchmark polls
+    /// this while tens of thousands of calls pile up.
+    #[allow(dead_code)]
+    pub fn count(&self, method: &str) -> usize {
+        let method = method.to_ascii_lowercase();
+        self.inner.calls.lock().unwrap().iter().filter(|c| c.method == method).count()
+    }
+
     /// Waits (up to 30 s) until `pred` holds for the calls recorded so far, and returns them.
     pub async fn wait_until(&self, what: &str, pred: impl Fn(&[Call]) -> bool) -> Vec<Call> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
