@@ -77,6 +77,7 @@ pub struct Limit {
 }
 
 impl Limit {
+    #[allow(dead_code)]
     pub fn per_second(n: u32) -> Arc<Limit> {
         let rate = std::num::NonZeroU32::new(n).unwrap();
         let burst = std::num::NonZeroU32::new((n / 10).max(3)).unwrap();
