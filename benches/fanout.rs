@@ -61,6 +61,8 @@ struct Figures {
     missed: usize,
     /// Push to reply, in ms; a reply that never came is infinite.
     interactive: Vec<f64>,
+    /// When each search was pushed, in ms after the first delivery arrived.
+    pushed_ms: Vec<f64>,
 }
 
 impl Figures {
@@ -110,6 +112,12 @@ fn main() {
         large.interactive_pct(0.99),
         large.interactive_pct(1.0)
     );
+    // Where the slow ones fall in the fan-out tells a start-up stall from a steady one.
+    let mut slowest: Vec<(f64, f64)> = large.interactive.iter().copied().zip(large.pushed_ms.iter().copied()).collect();
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let slowest: Vec<String> =
+        slowest.iter().take(5).map(|(ms, at)| format!("{ms:.0} ms (pushed at +{at:.0} ms)")).collect();
+    println!("slowest searches: {}", slowest.join(", "));
     println!("{} interactive_p99_ms={:.2}", large.line(), large.interactive_pct(0.99));
 }
 
@@ -261,7 +269,12 @@ async fn fan_out(corpus: &Path, analyzer: Arc<Analyzer>, chats: i64, limits: Lim
                 .map_or(f64::INFINITY, |reply| reply.saturating_duration_since(*at).as_secs_f64() * 1e3)
         })
         .collect();
+    let pushed_ms = pushed
+        .iter()
+        .map(|at| first.map_or(f64::NAN, |first| at.saturating_duration_since(first).as_secs_f64() * 1e3))
+        .collect();
     Figures {
+        pushed_ms,
         chats,
         limit: limits.overall_per_sec,
         parts,
