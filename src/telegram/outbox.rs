@@ -143,13 +143,42 @@ const FORGET_EVERY: Duration = Duration::from_secs(600);
 type Direct = RateLimiter<NotKeyed, InMemoryState, MonotonicClock>;
 type Keyed = RateLimiter<i64, DefaultKeyedStateStore<i64>, MonotonicClock>;
 
+/// How early a message may go against its limit's schedule. Tokio's timers wake a millisecond or
+/// more late; without this slack, each late wake-up pushes every later message back (governor's
+/// schedule restarts from when a message actually went), so a chat kept at its one message a
+/// second drifts later by a millisecond or so a reply, and a fan-out at 30 a second loses as much
+/// a message. It is a time, not a count: a burst of whole messages is no slack at all at 1 a
+/// second, and most of a second's worth at 30.
+const SLACK: Duration = Duration::from_millis(20);
+
+/// A limit of one message every `interval`, with [`SLACK`]: governor counts in cells, so a message
+/// costs enough cells that one cell is no longer than the slack, and the burst allows the slack's
+/// worth of cells beyond one message. Returns the quota and the cells a message costs.
+fn paced(interval: Duration) -> (Quota, NonZeroU32) {
+    let interval = interval.max(Duration::from_nanos(1));
+    let cost = u32::try_from(interval.as_nanos().div_ceil(SLACK.as_nanos())).unwrap_or(u32::MAX).max(1);
+    let cell = (interval / cost).max(Duration::from_nanos(1));
+    let extra = u32::try_from(SLACK.as_nanos() / cell.as_nanos()).unwrap_or(u32::MAX).max(1);
+    let quota = Quota::with_period(cell).unwrap_or_else(|| Quota::per_second(NonZeroU32::MAX));
+    (quota.allow_burst(nonzero(cost.saturating_add(extra))), nonzero(cost))
+}
+
+/// A check of `cost` cells as a plain yes or not-yet. The burst always exceeds the cost (see
+/// [`paced`]), so governor cannot find the cost too big; were it to, letting the message go beats
+/// waiting for ever.
+fn fits<E>(checked: Result<Result<(), E>, governor::InsufficientCapacity>) -> Result<(), E> {
+    checked.unwrap_or(Ok(()))
+}
+
 pub struct Outbox {
     bot: Bot,
     /// Each chat's messages, in order.
     queues: Arc<ChatQueues>,
     clock: MonotonicClock,
     chats: Keyed,
+    chat_cost: NonZeroU32,
     groups: Keyed,
+    group_cost: NonZeroU32,
     slots: Arc<Slots>,
     backoff: Backoff,
     /// Recent 429s (when, which chat), to tell a chat's flood from the bot's.
@@ -178,14 +207,15 @@ impl Outbox {
     /// An outbox sending with `bot`; it starts the task that hands out overall slots, so it must be
     /// made inside a Tokio runtime.
     pub fn new(bot: Bot, limits: Limits, backoff: Backoff) -> Arc<Outbox> {
-        // A short burst (a fiftieth of a second's worth) absorbs timer lateness at high rates
-        // without letting more than a second's worth out in any second.
-        let overall = nonzero(limits.overall_per_sec);
-        let overall = Quota::per_second(overall).allow_burst(nonzero(limits.overall_per_sec / 50));
-        let chat = Quota::per_second(nonzero(limits.chat_per_sec)).allow_burst(nonzero(limits.chat_per_sec / 50));
-        let group = Quota::per_minute(nonzero(limits.group_per_min)).allow_burst(nonzero(limits.group_per_min / 3000));
+        // The slack (a fiftieth of a second) absorbs timer lateness at every rate without letting
+        // more than a second's worth and the slack's out in any second.
+        let second = Duration::from_secs(1);
+        let (overall, overall_cost) = paced(second / nonzero(limits.overall_per_sec).get());
+        let (chat, chat_cost) = paced(second / nonzero(limits.chat_per_sec).get());
+        let (group, group_cost) = paced(Duration::from_secs(60) / nonzero(limits.group_per_min).get());
         let slots = Arc::new(Slots {
             overall: RateLimiter::direct_with_clock(overall, MonotonicClock),
+            cost: overall_cost,
             waiting: Mutex::new(Waiting::default()),
             wake: Notify::new(),
             clock: MonotonicClock,
@@ -196,7 +226,9 @@ impl Outbox {
             queues: Arc::new(ChatQueues::default()),
             clock: MonotonicClock,
             chats: RateLimiter::hashmap_with_clock(chat, MonotonicClock),
+            chat_cost,
             groups: RateLimiter::hashmap_with_clock(group, MonotonicClock),
+            group_cost,
             slots,
             backoff,
             floods: Mutex::new(VecDeque::new()),
@@ -289,10 +321,10 @@ impl Outbox {
     /// Waits until a message to `chat` breaks no limit, then takes the slot (unless one was taken
     /// already).
     async fn pace(&self, chat: i64, priority: Priority, slot: Option<Slot>) {
-        wait_for(&self.clock, || self.chats.check_key(&chat)).await;
+        wait_for(&self.clock, || fits(self.chats.check_key_n(&chat, self.chat_cost))).await;
         // Negative ids are groups, supergroups and channels.
         if chat < 0 {
-            wait_for(&self.clock, || self.groups.check_key(&chat)).await;
+            wait_for(&self.clock, || fits(self.groups.check_key_n(&chat, self.group_cost))).await;
         }
         if slot.is_none() {
             self.slots.take(priority).await;
@@ -414,6 +446,8 @@ impl WaitTime for governor::NotUntil<Instant> {
 /// The overall limit: a slot a message, handed to replies first.
 struct Slots {
     overall: Direct,
+    /// Cells of `overall` a message costs.
+    cost: NonZeroU32,
     waiting: Mutex<Waiting>,
     wake: Notify,
     clock: MonotonicClock,
@@ -445,7 +479,7 @@ impl Slots {
         let ready = {
             let mut waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
             let paused = waiting.paused_until.is_some_and(|until| until > Instant::now());
-            if !paused && waiting.is_empty() && self.overall.check().is_ok() {
+            if !paused && waiting.is_empty() && fits(self.overall.check_n(self.cost)).is_ok() {
                 return;
             }
             let (tx, rx) = oneshot::channel();
@@ -485,7 +519,7 @@ impl Slots {
                 tokio::time::sleep_until(until.into()).await;
                 continue;
             }
-            if let Err(not_yet) = self.overall.check() {
+            if let Err(not_yet) = fits(self.overall.check_n(self.cost)) {
                 tokio::time::sleep(not_yet.wait_time_from(self.clock.now())).await;
                 continue;
             }
