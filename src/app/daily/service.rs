@@ -359,8 +359,11 @@ impl Daily {
     /// This process is no longer sending `due` (finished, or left for a later pass).
     pub fn done(&self, due: &Due) {
         self.in_flight.lock().unwrap_or_else(|e| e.into_inner()).remove(&(due.chat, due.date));
-        // The chat may be owed another now (it finished yesterday's first).
-        self.changed.notify_one();
+        // A chat that has finished a delivery cut short by a restart may be owed today's now. (Not
+        // after every delivery: a fan-out would wake the scheduler thousands of times.)
+        if due.claim.is_none() {
+            self.changed.notify_one();
+        }
     }
 
     /// The chat cannot be written to (blocked, removed, deleted): no more deliveries there.
