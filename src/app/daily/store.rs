@@ -966,7 +966,7 @@ mod tests {
         // as another process would be.
         let err = Lock::acquire(&path).unwrap_err();
         assert!(matches!(&err, LockError::Held(p) if p == lock.path()), "{err:?}");
-        assert!(err.to_string().contains("(serve) is delivering"), "{err}");
+        assert!(err.to_string().contains("is delivering from this database"), "{err}");
         drop(lock);
         let again = Lock::acquire(&path).unwrap();
         drop(again);
