@@ -1,0 +1,176 @@
+//! Web-page furniture: what a page printed around a document copied or saved from it (buttons,
+//! breadcrumbs, `来源：`/`时间：` lines, share prompts, related links, notices). It is set aside before
+//! the document is read, so that it never becomes a title, a speech or a passage.
+//!
+//! Only the head of a file (up to its first line of running text) and its tail (after its last) are
+//! looked at: inside the text the same words may be text. Lines the editor marked up are never
+//! furniture, so `\` keeps a line that looks like furniture in the text.
+
+use super::markup::SourceLine;
+use crate::corpus::classify::{self, Furniture, MetaKey};
+use crate::corpus::model::Line;
+
+/// Where a line that is not the document's text goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Aside {
+    /// The digest's preamble: furniture before the text.
+    Preamble,
+    /// The digest's trailer: byline lines (`来源：…`, `[ 编辑:… ]`) and furniture after the text.
+    Trailer,
+}
+
+/// The lines of a file with its furniture set aside.
+pub(super) struct Split<'a> {
+    /// The document's lines, furniture taken out: what the rest of the parser reads.
+    pub content: Vec<SourceLine<'a>>,
+    /// The lines set aside, in file order, with where each goes.
+    pub aside: Vec<(Aside, SourceLine<'a>)>,
+    /// The source a two-line `来源：` / value pair gives.
+    pub source: Option<String>,
+    /// The date the page's metadata gives (`时间：2026-02-02`).
+    pub date: Option<String>,
+}
+
+impl Split<'_> {
+    pub fn lines(&self, place: Aside) -> Vec<Line> {
+        self.aside.iter().filter(|(a, _)| *a == place).map(|(_, line)| line.line()).collect()
+    }
+}
+
+/// Sets the furniture of `lines` aside. When every line would be furniture, none is: a file is
+/// never left without text by this.
+pub(super) fn split<'a>(lines: &[SourceLine<'a>]) -> Split<'a> {
+    let mut roles: Vec<Option<Aside>> = vec![None; lines.len()];
+    let mut source = None;
+    let mut date = None;
+    let head_end = head(lines, &mut roles, &mut source, &mut date);
+    tail(lines, head_end, &mut roles);
+    if roles.iter().all(Option::is_some) {
+        roles.iter_mut().for_each(|role| *role = None);
+        (source, date) = (None, None);
+    }
+    let mut split = Split { content: Vec::new(), aside: Vec::new(), source, date };
+    for (line, role) in lines.iter().zip(roles) {
+        match role {
+            Some(aside) => split.aside.push((aside, *line)),
+            None => split.content.push(*line),
+        }
+    }
+    split
+}
+
+/// Running text: a heading, a sentence, or a line too long for furniture.
+fn is_text(t: &str) -> bool {
+    classify::heading(t).is_some() || t.contains(['。', '！', '？', '；']) || t.chars().count() > 60
+}
+
+/// Marks the furniture of the head of the file; returns where the text starts.
+fn head(
+    lines: &[SourceLine<'_>],
+    roles: &mut [Option<Aside>],
+    source: &mut Option<String>,
+    date: &mut Option<String>,
+) -> usize {
+    let mut i = 0;
+    // After a lone `>`, the next short line is a part of the breadcrumb.
+    let mut after_separator = false;
+    while let Some(line) = lines.get(i) {
+        let t = line.trimmed;
+        let kind = line.plain().then(|| classify::furniture(t)).flatten();
+        if kind.is_none() && is_text(t) {
+            return i;
+        }
+        if !line.plain() {
+            i += 1;
+            after_separator = false;
+            continue;
+        }
+        if classify::trailer(t).is_some() {
+            roles[i] = Some(Aside::Trailer);
+        } else if let Some(kind) = kind {
+            roles[i] = Some(Aside::Preamble);
+            match kind {
+                Furniture::Meta { key, value } => {
+                    let next = lines.get(i + 1).filter(|next| value.is_empty() && is_value(next));
+                    let value = next.map_or(value, |next| next.trimmed);
+                    if key == MetaKey::Source {
+                        // A source is a byline wherever it is printed, and the trailer keeps bylines.
+                        roles[i] = Some(Aside::Trailer);
+                        if !value.is_empty() && source.is_none() {
+                            *source = Some(value.to_string());
+                        }
+                    }
+                    if key == MetaKey::Date && date.is_none() {
+                        *date = classify::stamp_date(value);
+                    }
+                    if next.is_some() {
+                        roles[i + 1] = roles[i];
+                        i += 1;
+                    }
+                }
+                Furniture::Stamp if date.is_none() => *date = classify::stamp_date(t),
+                _ => {}
+            }
+        } else if after_separator && t.chars().count() <= 20 {
+            roles[i] = Some(Aside::Preamble);
+        }
+        after_separator = roles[i].is_some() && is_separator(t);
+        i += 1;
+    }
+    i
+}
+
+/// The value of a key printed alone on the line before: short, and not itself furniture or text.
+fn is_value(line: &SourceLine<'_>) -> bool {
+    line.plain()
+        && line.trimmed.chars().count() <= 30
+        && !is_text(line.trimmed)
+        && (classify::furniture(line.trimmed).is_none_or(|kind| kind == Furniture::Stamp))
+}
+
+fn is_separator(t: &str) -> bool {
+    !t.is_empty() && t.chars().all(|c| matches!(c, '>' | '＞' | '»' | '›' | '/' | '|' | ' ' | '\u{3000}'))
+}
+
+/// Marks the furniture of the tail of the file, after `head_end`: the lines after the last line of
+/// text that are furniture, and a list of related links with its label (`相关报道：` and the titles
+/// under it). Byline lines stay for the speech collector, which puts them in the trailer anywhere.
+fn tail(lines: &[SourceLine<'_>], head_end: usize, roles: &mut [Option<Aside>]) {
+    let mut end = lines.len();
+    while end > head_end {
+        let line = &lines[end - 1];
+        if !line.plain() {
+            break;
+        }
+        if classify::trailer(line.trimmed).is_some() {
+            end -= 1;
+        } else if classify::furniture(line.trimmed).is_some() {
+            roles[end - 1] = Some(Aside::Trailer);
+            end -= 1;
+        } else {
+            break;
+        }
+    }
+    // Related links: a label, then short titles, up to the lines already set aside.
+    const MAX_LINKS: usize = 20;
+    let mut k = end;
+    while k > head_end && end - k < MAX_LINKS {
+        let line = &lines[k - 1];
+        let t = line.trimmed;
+        if !line.plain() || t.contains('。') || t.chars().count() > 60 || classify::heading(t).is_some() {
+            return;
+        }
+        if matches!(classify::furniture(t), Some(Furniture::Link)) {
+            for role in &mut roles[k - 1..end] {
+                role.get_or_insert(Aside::Trailer);
+            }
+            for (line, role) in lines[k - 1..end].iter().zip(&mut roles[k - 1..end]) {
+                if classify::trailer(line.trimmed).is_some() {
+                    *role = None;
+                }
+            }
+            return;
+        }
+        k -= 1;
+    }
+}
