@@ -597,6 +597,25 @@ fn meta(t: &str) -> Option<(MetaKey, &str)> {
     Some((kind, trim(value)))
 }
 
+/// Every `key：value` of a metadata line: `发布时间：2026-01-30 10:15　来源：某省人民政府` gives the
+/// date `2026-01-30 10:15` and the source `某省人民政府`. A value runs to the next key.
+pub fn meta_pairs(t: &str) -> Vec<(MetaKey, &str)> {
+    let inner = t.trim_matches(|c: char| c.is_whitespace() || matches!(c, '【' | '】' | '[' | ']' | '［' | '］'));
+    // Where each key starts: the start of the line, or a word after white space.
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(inner.char_indices().filter(|&(_, c)| c.is_whitespace()).map(|(i, c)| i + c.len_utf8()))
+        .filter(|&i| meta(&inner[i..]).is_some())
+        .collect();
+    let mut pairs = Vec::new();
+    for (k, &start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(inner.len());
+        if let Some((key, value)) = meta(&inner[start..end]) {
+            pairs.push((key, value));
+        }
+    }
+    pairs
+}
+
 /// A date or time alone: `2026-02-02 09:20`, `2026年02月02日`, `2026/2/2`.
 fn is_stamp(t: &str) -> bool {
     let year = t.as_bytes().windows(4).any(|w| w.iter().all(u8::is_ascii_digit));

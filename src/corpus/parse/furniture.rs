@@ -92,16 +92,23 @@ fn head(
             match kind {
                 Furniture::Meta { key, value } => {
                     let next = lines.get(i + 1).filter(|next| value.is_empty() && is_value(next));
-                    let value = next.map_or(value, |next| next.trimmed);
                     if key == MetaKey::Source {
                         // A source is a byline wherever it is printed, and the trailer keeps bylines.
                         roles[i] = Some(Aside::Trailer);
-                        if !value.is_empty() && source.is_none() {
-                            *source = Some(value.to_string());
-                        }
                     }
-                    if key == MetaKey::Date && date.is_none() {
-                        *date = classify::stamp_date(value);
+                    // `发布时间：2026-01-30 10:15　来源：某省人民政府` says both.
+                    let pairs = match next {
+                        Some(next) => vec![(key, next.trimmed)],
+                        None => classify::meta_pairs(t),
+                    };
+                    for (key, value) in pairs {
+                        match key {
+                            MetaKey::Source if source.is_none() && !value.is_empty() => {
+                                *source = Some(value.to_string())
+                            }
+                            MetaKey::Date if date.is_none() => *date = classify::stamp_date(value),
+                            _ => {}
+                        }
                     }
                     if next.is_some() {
                         roles[i + 1] = roles[i];
