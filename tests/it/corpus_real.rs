@@ -47,7 +47,7 @@ fn each_shape_of_real_documents_parses_to_its_expected_outline() {
         assert_same_text(&outline_with_furniture(&digest.unwrap(), &problems), &expected, &path.display().to_string());
         checked += 1;
     }
-    assert!(checked >= 9, "only {checked} real-shape fixtures found");
+    assert!(checked >= 14, "only {checked} real-shape fixtures found");
 }
 
 /// `一、…`: a heading numbered like the report's top-level sections.

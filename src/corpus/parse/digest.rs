@@ -17,7 +17,8 @@ pub(super) fn build(
     lines: &[SourceLine<'_>],
 ) -> Digest {
     let split = furniture::split(lines);
-    let lines = &split.content[..];
+    let above = furniture::above_title(&split.content);
+    let lines = &split.content[above..];
     let title_line = matches!(lines[0].mark, Mark::Plain | Mark::Escaped | Mark::DigestTitle).then(|| lines[0].line());
     let title = digest_title(log, front_matter.title, title_line.as_ref(), lines[0].no);
     let mut digest = Digest {
@@ -32,7 +33,11 @@ pub(super) fn build(
         editor: front_matter.editor,
         note_label: None,
         note: Vec::new(),
-        preamble: split.lines(Aside::Preamble),
+        preamble: split
+            .lines(Aside::Preamble)
+            .into_iter()
+            .chain(split.content[..above].iter().map(SourceLine::line))
+            .collect(),
         trailer: Vec::new(),
         speeches: Vec::new(),
     };

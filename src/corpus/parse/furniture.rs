@@ -7,6 +7,7 @@
 //! furniture, so `\` keeps a line that looks like furniture in the text.
 
 use super::markup::SourceLine;
+use super::openings::speech_opening;
 use crate::corpus::classify::{self, Furniture, MetaKey};
 use crate::corpus::model::Line;
 
@@ -57,6 +58,20 @@ pub(super) fn split<'a>(lines: &[SourceLine<'a>]) -> Split<'a> {
         }
     }
     split
+}
+
+/// How many of the first content lines stand above a report's title without being a digest's:
+/// the site's name, a column, a title printed twice. That is so when the file holds exactly one
+/// report opening (a title over a dated occasion and the speaker) and only a few short lines that
+/// are no text stand above it; a digest of several such speeches keeps its first line as its title.
+pub(super) fn above_title(content: &[SourceLine<'_>]) -> usize {
+    const MAX_ABOVE: usize = 6;
+    let opens_report = |k: usize| speech_opening(content, k, true).is_some();
+    let Some(title) = (0..content.len().min(MAX_ABOVE + 1)).find(|&k| opens_report(k)) else { return 0 };
+    let above = &content[..title];
+    let short = above.iter().all(|line| line.plain() && line.trimmed.chars().count() <= 30 && !is_text(line.trimmed));
+    let alone = !(title + 1..content.len()).any(opens_report);
+    if short && alone { title } else { 0 }
 }
 
 /// Running text: a heading, a sentence, or a line too long for furniture.

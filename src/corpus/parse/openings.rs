@@ -68,6 +68,10 @@ pub(super) fn speech_opening(lines: &[SourceLine<'_>], i: usize, full: bool) -> 
         if full && !(named && dated) {
             return None;
         }
+        // `某省省长　王浩` over its occasion, with no speaker under it, is the speaker, not a title.
+        if !named && at(i).is_some_and(classify::is_strong_speaker) {
+            return None;
+        }
         return Some(Opening { title: true, occasion, speaker, speaker_first: false });
     }
     if full {

@@ -30,20 +30,27 @@ pub(super) fn sections(digest_id: &str, body: &[SourceLine<'_>]) -> Vec<Section>
 }
 
 /// Where the appendices start: the first appendix label (or, without one, a list of notes
-/// `［1］`, `［2］`…) after some text; the end of the body when there is none.
+/// `［1］`, `［2］`…) after the last section heading and some text; the end of the body when there
+/// is none.
 fn appendix_start(body: &[SourceLine<'_>]) -> usize {
-    let label =
-        body.iter().enumerate().skip(1).find(|(_, line)| line.plain() && classify::is_appendix_label(line.trimmed));
-    if let Some((i, _)) = label {
+    let style = section_style(body);
+    let mut numbers = Numbers::default();
+    let last_heading = body
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| section_opening(line, style, &mut numbers).is_some())
+        .map(|(i, _)| i)
+        .last()
+        .unwrap_or(0);
+    let first_after = |found: &dyn Fn(&SourceLine<'_>) -> bool| {
+        body.iter().enumerate().skip(last_heading + 1).find(|(_, line)| line.plain() && found(line)).map(|(i, _)| i)
+    };
+    if let Some(i) = first_after(&|line| classify::is_appendix_label(line.trimmed)) {
         return i;
     }
-    let first_note = body.iter().position(|line| line.plain() && classify::note_number(line.trimmed) == Some(1));
-    match first_note {
-        Some(i)
-            if i > 0 && body[i..].iter().any(|line| line.plain() && classify::note_number(line.trimmed) == Some(2)) =>
-        {
-            i
-        }
+    let note = |n: u32| move |line: &SourceLine<'_>| line.plain() && classify::note_number(line.trimmed) == Some(n);
+    match first_after(&note(1)) {
+        Some(i) if body[i..].iter().any(note(2)) => i,
         _ => body.len(),
     }
 }
