@@ -691,6 +691,7 @@ mod tests {
         assert_eq!(h("一是"), None);
         assert_eq!(h("一二三"), None);
         assert_eq!(h("一、二季度，全市经济增长百分之五。"), None);
+        assert_eq!(h("一、一年接着一年干，新福建建设持续取得新进展新成效"), Some((Style::Ideographic, 1, true)));
     }
 
     #[test]
@@ -723,6 +724,121 @@ mod tests {
         assert!(is_title("海采：这个假期去哪？看什么？"));
         assert!(!is_title("习近平总书记强调，要树立人大是第一线机关的观念。"));
         assert!(!is_title("一、强化制度自信"));
+    }
+
+    #[test]
+    fn occasions_are_told_with_a_dash_in_parentheses_or_with_no_mark() {
+        assert!(is_occasion("——2026年1月25日在北京市第十六届人民代表大会第四次会议上"));
+        assert!(is_occasion("――2026年1月21日在自治区第十四届人民代表大会第五次会议上"));
+        assert!(is_occasion("（2026年1月27日在某省第十四届人民代表大会第四次会议上）"));
+        assert!(is_occasion("2026年1月14日在浙江省第十四届人民代表大会第四次会议上"));
+        assert!(is_occasion("二〇二六年一月十四日在省人民代表大会上的报告"));
+        assert!(is_occasion("在某省第十四届人民代表大会第四次会议上"));
+        assert!(!is_occasion("2026年1月14日在杭州召开的会议上，代表们审议了报告。"));
+        assert!(!is_occasion("2025年是“十四五”规划收官之年"));
+        assert!(!is_occasion("（按姓氏笔画为序排列）"));
+        assert!(is_split_occasion("——2026年1月26日在广东省第十四届", "人民代表大会第五次会议上"));
+        assert!(!is_split_occasion("——2026年1月26日在广东省第十四届人民代表大会第五次会议上", "广东省省长 孟凡利"));
+    }
+
+    #[test]
+    fn an_occasion_line_may_name_the_speaker_after_it() {
+        let (occasion, speaker) =
+            split_occasion("2026年1月27日在陕西省第十四届人民代表大会第四次会议上 陕西省省长 赵刚").unwrap();
+        assert_eq!((occasion, speaker), ("2026年1月27日在陕西省第十四届人民代表大会第四次会议上", "陕西省省长 赵刚"));
+        assert!(split_occasion("——2024年3月5日在第十四届全国人民代表大会第二次会议上").is_none());
+        assert!(split_occasion("2026年1月27日在会议上 作了报告").is_none());
+    }
+
+    #[test]
+    fn names_may_be_spaced_out_dotted_or_on_a_line_of_their_own() {
+        assert_eq!(role_and_name("某自治区主席 韦 韬"), ("某自治区主席", "韦 韬"));
+        assert_eq!(role_and_name("国务院总理　李强"), ("国务院总理", "李强"));
+        assert_eq!(role_and_name("自治区主席　艾尔肯·吐尼亚孜"), ("自治区主席", "艾尔肯·吐尼亚孜"));
+        assert_eq!(role_and_name("李　强"), ("", "李　强"));
+        assert!(is_name("李　强") && is_name("艾尔肯·吐尼亚孜") && is_name("韦 韬"));
+        assert!(!is_name("推动镇人大工作提质增效") && !is_name("·李强") && !is_name("省长A"));
+        assert!(is_strong_speaker("某自治区主席 韦 韬") && is_strong_speaker("自治区主席　艾尔肯·吐尼亚孜"));
+        assert!(is_role("国务院总理") && is_role("福建省人民政府省长") && !is_role("政府工作报告"));
+    }
+
+    #[test]
+    fn web_page_furniture_is_told_by_kind() {
+        let kind = |t| furniture(t).map(|f| std::mem::discriminant(&f));
+        let control = Some(std::mem::discriminant(&Furniture::Control));
+        for t in
+            ["下载", "【字号：", "】", ">", "分享:", "【字体：大 中 小】", "打印本页 | 关闭窗口", "分享到：微信 微博"]
+        {
+            assert_eq!(kind(t), control, "{t}");
+        }
+        for t in ["首页", "首页 > 政务公开 > 政府工作报告", "首页 | 要闻动态 | 政务公开 | 互动交流"]
+        {
+            assert_eq!(furniture(t), Some(Furniture::Breadcrumb), "{t}");
+        }
+        assert_eq!(furniture("时间：2026-02-02"), Some(Furniture::Meta { key: MetaKey::Date, value: "2026-02-02" }));
+        assert_eq!(furniture("时间："), Some(Furniture::Meta { key: MetaKey::Date, value: "" }));
+        assert_eq!(
+            furniture("作者：省政府办公厅"),
+            Some(Furniture::Meta { key: MetaKey::Other, value: "省政府办公厅" })
+        );
+        assert_eq!(
+            furniture("2026-02-03 08:30　来源：某日报"),
+            Some(Furniture::Meta { key: MetaKey::Source, value: "某日报" })
+        );
+        assert_eq!(furniture("2026-02-02 09:20"), Some(Furniture::Stamp));
+        for t in ["扫一扫在手机打开当前页", "相关链接>>", "相关报道：", "上一篇：某某新闻"]
+        {
+            assert_eq!(furniture(t), Some(Furniture::Link), "{t}");
+        }
+        assert_eq!(furniture("主办单位：某省人民政府办公厅　版权所有"), Some(Furniture::Notice));
+        assert_eq!(furniture("殷勇同志作政府工作报告。本报记者 戴冰摄"), Some(Furniture::Credit));
+        for text in
+            ["各位代表：", "政府工作报告", "一、2025年工作回顾", "陕西省人民政府", "过去一年，全省经济稳中有进。"]
+        {
+            assert_eq!(furniture(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn page_metadata_gives_every_key_it_has_and_its_date() {
+        let pairs = meta_pairs("发布时间：2026-01-30 10:15　来源：某省人民政府");
+        assert_eq!(pairs, [(MetaKey::Date, "2026-01-30 10:15"), (MetaKey::Source, "某省人民政府")]);
+        assert!(meta_pairs("各位代表：现在我代表省人民政府报告工作").is_empty());
+        assert_eq!(stamp_date("2026-01-30 10:15").as_deref(), Some("2026-01-30"));
+        assert_eq!(stamp_date("2026/2/3").as_deref(), Some("2026-02-03"));
+        assert_eq!(stamp_date("2026年02月02日 09:20").as_deref(), Some("2026-02-02"));
+        assert_eq!(stamp_date("2026-13-01"), None);
+    }
+
+    #[test]
+    fn appendix_labels_and_notes_are_told_from_text() {
+        for label in [
+            "附件",
+            "附件1",
+            "附件 2",
+            "附件一",
+            "附件1：2026年省十件民生实事",
+            "附：名词解释",
+            "注释",
+            "名词解释",
+            "【注释】",
+        ] {
+            assert!(is_appendix_label(label), "{label}");
+        }
+        for text in ["附件材料已印发各位代表。", "附件下载", "注意事项", "名词解释见附件。"]
+        {
+            assert!(!is_appendix_label(text), "{text}");
+        }
+        assert_eq!(note_number("［1］一降三减："), Some(1));
+        assert_eq!(note_number("[12]两个基地"), Some(12));
+        assert_eq!(note_number("［一］"), None);
+    }
+
+    #[test]
+    fn a_line_that_carries_on_a_broken_sentence_is_told() {
+        assert!(continues_sentence("是：地区生产总值增长5%左右。"));
+        assert!(continues_sentence("，推动高质量发展。"));
+        assert!(!continues_sentence("各位代表："));
     }
 
     #[test]

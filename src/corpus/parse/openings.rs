@@ -31,7 +31,7 @@ pub(super) fn occasion_len(lines: &[SourceLine<'_>], i: usize) -> usize {
 }
 
 /// Whether the occasion of `len` lines from `i` names the speaker too.
-fn occasion_names_speaker(lines: &[SourceLine<'_>], i: usize, len: usize) -> bool {
+pub(super) fn occasion_names_speaker(lines: &[SourceLine<'_>], i: usize, len: usize) -> bool {
     len > 0 && plain_at(lines, i + len - 1).is_some_and(|last| classify::split_occasion(last).is_some())
 }
 

@@ -1,7 +1,9 @@
 //! Sorting the lines after the digest title into the editor's note, the trailer and the speeches.
 
 use super::markup::{Mark, SourceLine};
-use super::openings::{Opening, occasion_len, plain_at, report_opening, speaker_len, speech_opening};
+use super::openings::{
+    Opening, occasion_len, occasion_names_speaker, plain_at, report_opening, speaker_len, speech_opening,
+};
 use crate::corpus::classify::{self, Trailer};
 use crate::corpus::model::{Digest, Line};
 
@@ -66,7 +68,7 @@ impl Head {
         let speaker = super::digest::speaker_of(draft);
         let name = speaker
             .as_deref()
-            .map(|s| classify::role_and_name(s))
+            .map(classify::role_and_name)
             .filter(|(role, name)| !role.is_empty() && classify::is_name(name));
         let name = name.map(|(_, name)| name.chars().filter(|c| !c.is_whitespace()).collect());
         Head { printed, name }
@@ -165,10 +167,11 @@ impl<'a> Collector<'_, 'a> {
         let mut draft = Draft { title_line: Some(title.line()), first_line: title.no, ..Draft::default() };
         self.next += 1;
         let occasion = occasion_len(self.lines, self.next);
+        let named = occasion_names_speaker(self.lines, self.next, occasion);
         draft.occasion = self.take(occasion);
         if self.lines.get(self.next).is_some_and(|line| line.mark == Mark::Speaker) {
             draft.speaker = self.take(1);
-        } else {
+        } else if !named {
             let speaker = speaker_len(self.lines, self.next);
             draft.speaker = self.take(speaker);
         }
