@@ -73,9 +73,13 @@ pub fn is_occasion(t: &str) -> bool {
         return (starts_with_date(inner) && (inner.contains('在') || !inner.contains(['，', '。', ','])))
             || (inner.contains('在') && ends_like_occasion(inner));
     }
+    // Without a mark, `…上的讲话` is a speech's title; only `…上`, or the speaker after it, is an occasion.
     let dated = starts_with_date(t) && t.contains('在');
     let placed = t.starts_with('在') && t.contains('会') && count_chars(t) <= 80;
-    (dated || placed) && !t.contains(SENTENCE_END) && !t.contains(['，', ',']) && ends_like_occasion(t)
+    (dated || placed)
+        && !t.contains(SENTENCE_END)
+        && !t.contains(['，', ','])
+        && (t.ends_with('上') || split_occasion(t).is_some())
 }
 
 /// The last words of an occasion: `…会议上`, `…上的讲话`, or the speaker after them.

@@ -61,16 +61,18 @@ pub(super) fn split<'a>(lines: &[SourceLine<'a>]) -> Split<'a> {
 }
 
 /// How many of the first content lines stand above a report's title without being a digest's:
-/// the site's name, a column, a title printed twice. That is so when the file holds exactly one
-/// report opening (a title over a dated occasion and the speaker) and only a few short lines that
-/// are no text stand above it; a digest of several such speeches keeps its first line as its title.
+/// the site's name, a column, a title printed twice. That is so when the file opens a report (a
+/// title over a dated occasion and the speaker) under only a few short lines that are no text, and
+/// no other speech clearly opens after it; a digest of several speeches keeps its first line as
+/// its title.
 pub(super) fn above_title(content: &[SourceLine<'_>]) -> usize {
     const MAX_ABOVE: usize = 6;
-    let opens_report = |k: usize| speech_opening(content, k, true).is_some();
+    let opens_speech = |k: usize| speech_opening(content, k, true);
+    let opens_report = |k: usize| opens_speech(k).is_some_and(|opening| opening.occasion > 0);
     let Some(title) = (0..content.len().min(MAX_ABOVE + 1)).find(|&k| opens_report(k)) else { return 0 };
     let above = &content[..title];
     let short = above.iter().all(|line| line.plain() && line.trimmed.chars().count() <= 30 && !is_text(line.trimmed));
-    let alone = !(title + 1..content.len()).any(opens_report);
+    let alone = !(title + 1..content.len()).any(|k| opens_speech(k).is_some());
     if short && alone { title } else { 0 }
 }
 

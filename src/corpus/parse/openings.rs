@@ -48,15 +48,22 @@ pub(super) fn speaker_len(lines: &[SourceLine<'_>], i: usize) -> usize {
     usize::from(classify::is_speaker(first) && !broken)
 }
 
+/// A role and a person's name: `某市市长　张三`, `国务院总理 李　强`.
+fn is_person(t: &str) -> bool {
+    let (role, name) = classify::role_and_name(t);
+    !role.is_empty() && classify::is_name(name)
+}
+
 /// A speech starts with a title line, an optional occasion and a speaker line. When a chain of
 /// such lines follows (a paragraph without final punctuation, then a headline, then a speaker),
 /// the last title before the speaker is the one. A line the page broke off mid-sentence is no
 /// speaker: the line after it carries the sentence on.
-/// With `full`, only a title, a dated occasion and a speaker open a speech: inside a report, a
-/// short line over another is far more often a bold lead sentence than a new speech.
+/// With `full`, only a title over a dated occasion and a speaker, or over a role and a person's
+/// name, opens a speech: inside a report, a short line over another is far more often a bold lead
+/// sentence, a fragment of a broken line or an appendix's label than a new speech.
 pub(super) fn speech_opening(lines: &[SourceLine<'_>], i: usize, full: bool) -> Option<Opening> {
     let at = |k: usize| plain_at(lines, k);
-    if !at(i).is_some_and(classify::is_title) {
+    if !at(i).is_some_and(|t| classify::is_title(t) && !classify::is_appendix_label(t)) {
         return None;
     }
     let occasion = occasion_len(lines, i + 1);
@@ -74,12 +81,14 @@ pub(super) fn speech_opening(lines: &[SourceLine<'_>], i: usize, full: bool) -> 
         }
         return Some(Opening { title: true, occasion, speaker, speaker_first: false });
     }
-    if full {
-        return None;
-    }
     let speaker = speaker_len(lines, i + 1);
     if speaker == 2 {
         return Some(Opening { title: true, occasion: 0, speaker, speaker_first: false });
+    }
+    if full {
+        // A person (`某市市长　张三`) still opens one: a bold lead sentence is never a role and a name.
+        let person = speaker == 1 && at(i + 1).is_some_and(is_person);
+        return person.then_some(Opening { title: true, occasion: 0, speaker: 1, speaker_first: false });
     }
     let chain = at(i + 1).is_some_and(classify::is_title)
         && (at(i + 2).is_some_and(classify::is_speaker) || at(i + 2).is_some_and(classify::is_occasion));

@@ -42,8 +42,8 @@ struct Collector<'s, 'a> {
     next: usize,
     /// Unmarked text goes to the editor's note until the first speech starts.
     in_note: bool,
-    /// The first speech opened like a report, with an occasion: a further speech then needs a
-    /// title, a dated occasion and a speaker to open.
+    /// The first speech opened like a report, taking the digest's title: a further speech then
+    /// needs a title and a dated occasion and a speaker, or a title and a person, to open.
     report: bool,
     /// While the speech just opened has no text yet: what a page prints between its opening and
     /// its text besides the text itself (the title and occasion printed again, a photo's caption).
@@ -194,7 +194,7 @@ impl<'a> Collector<'_, 'a> {
             None if first_speech => (report_opening(self.lines, self.next)?, true),
             None => return None,
         };
-        if first_speech && (under_digest_title || opening.occasion > 0) {
+        if first_speech && under_digest_title {
             self.report = true;
         }
         let Opening { title, occasion, speaker, speaker_first } = opening;
