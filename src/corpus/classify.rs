@@ -306,7 +306,7 @@ pub enum MetaKey {
 }
 
 /// Words of buttons and switches, each a line or a line's words.
-const CONTROLS: &str = "下载 打印 全屏 收藏 加大 还原 减小 放大 缩小 大 中 小 默认 标准 字号 字体 分享 分享到 分享至 转发 关闭 关闭窗口 关闭本页 打印本页 打印此页 打印正文 \
+const CONTROLS: &str = "完 下载 打印 全屏 收藏 加大 还原 减小 放大 缩小 大 中 小 默认 标准 字号 字体 分享 分享到 分享至 转发 关闭 关闭窗口 关闭本页 打印本页 打印此页 打印正文 \
     打印文章 打印页面 返回顶部 回到顶部 返回 返回首页 顶部 复制链接 纠错 我要纠错 评论 点赞 微信 微博 新浪微博 腾讯微博 QQ QQ空间 朋友圈 微信好友 手机版 无障碍 \
     关怀版 长者模式 保存 下载全文 下载附件 附件下载 朗读 语音播报 播放 暂停 收听 扫码 二维码 TOP top Top 我要打印 打印该页 打印全文 关闭页面 繁体 简体 \
     繁體 English 登录 注册 搜索 RSS 手机阅读 A+ A-";
@@ -509,7 +509,7 @@ pub fn is_appendix_label(t: &str) -> bool {
             }
         }
     }
-    t.starts_with("附：") || t.starts_with("附:")
+    ["附：", "附:", "附件：", "附件:"].iter().any(|p| t.starts_with(p))
 }
 
 /// The number of a note in a list of notes: `［1］一降三减：` is 1.
@@ -736,7 +736,9 @@ mod tests {
         assert!(is_occasion("――2026年1月21日在自治区第十四届人民代表大会第五次会议上"));
         assert!(is_occasion("（2026年1月27日在某省第十四届人民代表大会第四次会议上）"));
         assert!(is_occasion("2026年1月14日在浙江省第十四届人民代表大会第四次会议上"));
-        assert!(is_occasion("二〇二六年一月十四日在省人民代表大会上的报告"));
+        assert!(is_occasion("二〇二六年一月十四日在省人民代表大会上"));
+        assert!(is_occasion("——2026年1月5日在全省经济工作会议上的讲话"));
+        assert!(!is_occasion("在全省经济工作会议上的讲话"), "without a mark, a speech's title");
         assert!(is_occasion("在某省第十四届人民代表大会第四次会议上"));
         assert!(!is_occasion("2026年1月14日在杭州召开的会议上，代表们审议了报告。"));
         assert!(!is_occasion("2025年是“十四五”规划收官之年"));
@@ -826,6 +828,7 @@ mod tests {
             "注释",
             "名词解释",
             "【注释】",
+            "附件：1.2026年十件民生实事",
         ] {
             assert!(is_appendix_label(label), "{label}");
         }
