@@ -116,6 +116,11 @@ pub(super) fn speaker_of(draft: &Draft<'_>) -> Option<String> {
     } else {
         draft.speaker.iter().map(Line::display).collect::<Vec<_>>().join(" ")
     };
+    // Only a name spaced out ends with a word of one character; most lines are shown as they are.
+    let last_word = text.rsplit(char::is_whitespace).next().unwrap_or("");
+    if last_word.chars().nth(1).is_some() {
+        return Some(text);
+    }
     let (role, name) = classify::role_and_name(&text);
     if !name.contains(char::is_whitespace) || !classify::is_name(name) {
         return Some(text);

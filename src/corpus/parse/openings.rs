@@ -40,12 +40,11 @@ pub(super) fn occasion_names_speaker(lines: &[SourceLine<'_>], i: usize, len: us
 /// (the next line carries it on).
 pub(super) fn speaker_len(lines: &[SourceLine<'_>], i: usize) -> usize {
     let at = |k: usize| plain_at(lines, k);
-    let Some(first) = at(i) else { return 0 };
-    if classify::is_role(first) && at(i + 1).is_some_and(classify::is_name) {
+    let Some(first) = at(i).filter(|t| classify::is_speaker(t)) else { return 0 };
+    if at(i + 1).is_some_and(classify::is_name) && classify::is_role(first) {
         return 2;
     }
-    let broken = at(i + 1).is_some_and(classify::continues_sentence);
-    usize::from(classify::is_speaker(first) && !broken)
+    usize::from(!at(i + 1).is_some_and(classify::continues_sentence))
 }
 
 /// A role and a person's name: `某市市长　张三`, `国务院总理 李　强`.

@@ -33,6 +33,12 @@ pub(super) fn sections(digest_id: &str, body: &[SourceLine<'_>]) -> Vec<Section>
 /// `［1］`, `［2］`…) after the last section heading and some text; the end of the body when there
 /// is none.
 fn appendix_start(body: &[SourceLine<'_>]) -> usize {
+    let is_label = |line: &SourceLine<'_>| line.plain() && classify::is_appendix_label(line.trimmed);
+    let note = |n: u32| move |line: &SourceLine<'_>| line.plain() && classify::note_number(line.trimmed) == Some(n);
+    // Most speeches have no appendix: only a body with a label or a note is numbered twice.
+    if !body.iter().skip(1).any(|line| is_label(line) || note(1)(line)) {
+        return body.len();
+    }
     let style = section_style(body);
     let mut numbers = Numbers::default();
     let last_heading = body
@@ -45,10 +51,9 @@ fn appendix_start(body: &[SourceLine<'_>]) -> usize {
     let first_after = |found: &dyn Fn(&SourceLine<'_>) -> bool| {
         body.iter().enumerate().skip(last_heading + 1).find(|(_, line)| line.plain() && found(line)).map(|(i, _)| i)
     };
-    if let Some(i) = first_after(&|line| classify::is_appendix_label(line.trimmed)) {
+    if let Some(i) = first_after(&is_label) {
         return i;
     }
-    let note = |n: u32| move |line: &SourceLine<'_>| line.plain() && classify::note_number(line.trimmed) == Some(n);
     match first_after(&note(1)) {
         Some(i) if body[i..].iter().any(note(2)) => i,
         _ => body.len(),
