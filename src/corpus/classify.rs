@@ -103,7 +103,8 @@ pub fn is_dated_occasion(t: &str) -> bool {
 /// The first line of an occasion the page broke in two (`——2026年1月26日在广东省第十四届`), when `next`
 /// ends it (`人民代表大会第五次会议上`).
 pub fn is_split_occasion(first: &str, next: &str) -> bool {
-    let starts = first.starts_with("——") || first.starts_with("――") || starts_with_date(first);
+    let starts =
+        first.starts_with("——") || first.starts_with("――") || first.starts_with('在') || starts_with_date(first);
     starts
         && first.contains('在')
         && !ends_like_occasion(first)
@@ -308,6 +309,8 @@ pub enum Furniture<'a> {
 pub enum MetaKey {
     Source,
     Date,
+    /// `作者：`: on a report's page, who gave it.
+    Author,
     Other,
 }
 
@@ -435,6 +438,8 @@ fn meta(t: &str) -> Option<(MetaKey, &str)> {
         MetaKey::Source
     } else if listed(DATE_KEYS, key) {
         MetaKey::Date
+    } else if key == "作者" || key == "文章作者" {
+        MetaKey::Author
     } else if listed(OTHER_KEYS, key) {
         MetaKey::Other
     } else {
@@ -753,6 +758,7 @@ mod tests {
         assert!(!is_occasion("2025年是“十四五”规划收官之年"));
         assert!(!is_occasion("（按姓氏笔画为序排列）"));
         assert!(is_split_occasion("——2026年1月26日在广东省第十四届", "人民代表大会第五次会议上"));
+        assert!(is_split_occasion("在广东省第十四届", "人民代表大会第五次会议上 广东省省长 孟凡利"));
         assert!(!is_split_occasion("——2026年1月26日在广东省第十四届人民代表大会第五次会议上", "广东省省长 孟凡利"));
     }
 
@@ -794,7 +800,7 @@ mod tests {
         assert_eq!(furniture("时间："), Some(Furniture::Meta { key: MetaKey::Date, value: "" }));
         assert_eq!(
             furniture("作者：省政府办公厅"),
-            Some(Furniture::Meta { key: MetaKey::Other, value: "省政府办公厅" })
+            Some(Furniture::Meta { key: MetaKey::Author, value: "省政府办公厅" })
         );
         assert_eq!(
             furniture("2026-02-03 08:30　来源：某日报"),

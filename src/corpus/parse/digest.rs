@@ -59,8 +59,10 @@ pub(super) fn build(
         digest.date =
             drafts.iter().find_map(|draft| classify::cn_date(&joined(&draft.occasion))).or(title_date).or(split.date);
     }
+    // A single speech the text names no speaker of takes the person the page says wrote it.
+    let author = split.author.as_deref().filter(|author| drafts.len() == 1 && is_person(author));
     for draft in drafts {
-        let speech = finish_speech(log, &digest, draft);
+        let speech = finish_speech(log, &digest, draft, author);
         digest.speeches.push(speech);
     }
     if digest.speeches.is_empty() {
@@ -130,9 +132,14 @@ pub(super) fn speaker_of(draft: &Draft<'_>) -> Option<String> {
     Some(if role.is_empty() { name } else { format!("{role}{gap}{name}") })
 }
 
-fn finish_speech(log: &mut ProblemLog<'_>, digest: &Digest, draft: Draft<'_>) -> Speech {
+/// A person's name, alone or after a role.
+fn is_person(t: &str) -> bool {
+    classify::is_name(t) || classify::is_name(classify::role_and_name(t).1)
+}
+
+fn finish_speech(log: &mut ProblemLog<'_>, digest: &Digest, draft: Draft<'_>, author: Option<&str>) -> Speech {
     let title = draft.title_line.as_ref().map_or_else(|| digest.title.clone(), |line| line.display().to_string());
-    let speaker = speaker_of(&draft);
+    let speaker = speaker_of(&draft).or_else(|| author.map(str::to_string));
     if speaker.is_none() {
         log.add(
             draft.first_line,

@@ -30,6 +30,8 @@ pub(super) struct Split<'a> {
     pub source: Option<String>,
     /// The date the page's metadata gives (`时间：2026-02-02`).
     pub date: Option<String>,
+    /// Who the page's metadata says wrote it (`作者：…`).
+    pub author: Option<String>,
 }
 
 impl Split<'_> {
@@ -42,15 +44,15 @@ impl Split<'_> {
 /// never left without text by this.
 pub(super) fn split<'a>(lines: &[SourceLine<'a>]) -> Split<'a> {
     let mut roles: Vec<Option<Aside>> = vec![None; lines.len()];
-    let mut source = None;
-    let mut date = None;
-    let head_end = head(lines, &mut roles, &mut source, &mut date);
+    let mut meta = Meta::default();
+    let head_end = head(lines, &mut roles, &mut meta);
     tail(lines, head_end, &mut roles);
     if roles.iter().all(Option::is_some) {
         roles.iter_mut().for_each(|role| *role = None);
-        (source, date) = (None, None);
+        meta = Meta::default();
     }
-    let mut split = Split { content: Vec::new(), aside: Vec::new(), source, date };
+    let Meta { source, date, author } = meta;
+    let mut split = Split { content: Vec::new(), aside: Vec::new(), source, date, author };
     for (line, role) in lines.iter().zip(roles) {
         match role {
             Some(aside) => split.aside.push((aside, *line)),
@@ -81,13 +83,16 @@ fn is_text(t: &str) -> bool {
     classify::heading(t).is_some() || t.contains(['。', '！', '？', '；']) || t.chars().count() > 60
 }
 
+/// What the page's metadata said, the first time it said it.
+#[derive(Default)]
+struct Meta {
+    source: Option<String>,
+    date: Option<String>,
+    author: Option<String>,
+}
+
 /// Marks the furniture of the head of the file; returns where the text starts.
-fn head(
-    lines: &[SourceLine<'_>],
-    roles: &mut [Option<Aside>],
-    source: &mut Option<String>,
-    date: &mut Option<String>,
-) -> usize {
+fn head(lines: &[SourceLine<'_>], roles: &mut [Option<Aside>], meta: &mut Meta) -> usize {
     let mut i = 0;
     // After a lone `>`, the next short line is a part of the breadcrumb.
     let mut after_separator = false;
@@ -118,24 +123,31 @@ fn head(
                         Some(next) => vec![(key, next.trimmed)],
                         None => classify::meta_pairs(t),
                     };
-                    for (key, value) in pairs {
-                        match key {
-                            MetaKey::Source if source.is_none() && !value.is_empty() => {
-                                *source = Some(value.to_string())
+                    for (key, value) in pairs.into_iter().filter(|(_, value)| !value.is_empty()) {
+                        let slot = match key {
+                            MetaKey::Source => &mut meta.source,
+                            MetaKey::Author => &mut meta.author,
+                            MetaKey::Date => {
+                                meta.date = meta.date.take().or_else(|| classify::stamp_date(value));
+                                continue;
                             }
-                            MetaKey::Date if date.is_none() => *date = classify::stamp_date(value),
-                            _ => {}
-                        }
+                            MetaKey::Other => continue,
+                        };
+                        slot.get_or_insert_with(|| value.to_string());
                     }
                     if next.is_some() {
                         roles[i + 1] = roles[i];
                         i += 1;
                     }
                 }
-                Furniture::Stamp if date.is_none() => *date = classify::stamp_date(t),
+                Furniture::Stamp if meta.date.is_none() => meta.date = classify::stamp_date(t),
                 _ => {}
             }
-        } else if after_separator && t.chars().count() <= 20 {
+        } else if after_separator
+            && t.chars().count() <= 20
+            && !lines.get(i + 1).is_some_and(|next| next.plain() && classify::is_occasion(next.trimmed))
+        {
+            // The last part of a breadcrumb is often the title itself; right over its occasion, it is.
             roles[i] = Some(Aside::Preamble);
         }
         after_separator = roles[i].is_some() && is_separator(t);
