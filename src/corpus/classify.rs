@@ -315,7 +315,7 @@ pub enum MetaKey {
 }
 
 /// Words of buttons and switches, each a line or a line's words.
-const CONTROLS: &str = "完 下载 打印 全屏 收藏 加大 还原 减小 放大 缩小 大 中 小 默认 标准 字号 字体 分享 分享到 分享至 转发 关闭 关闭窗口 关闭本页 打印本页 打印此页 打印正文 \
+const CONTROLS: &str = "完 保存本页 下载 打印 全屏 收藏 加大 还原 减小 放大 缩小 大 中 小 默认 标准 字号 字体 分享 分享到 分享至 转发 关闭 关闭窗口 关闭本页 打印本页 打印此页 打印正文 \
     打印文章 打印页面 返回顶部 回到顶部 返回 返回首页 顶部 复制链接 纠错 我要纠错 评论 点赞 微信 微博 新浪微博 腾讯微博 QQ QQ空间 朋友圈 微信好友 手机版 无障碍 \
     关怀版 长者模式 保存 下载全文 下载附件 附件下载 朗读 语音播报 播放 暂停 收听 扫码 二维码 TOP top Top 我要打印 打印该页 打印全文 关闭页面 繁体 简体 \
     繁體 English 登录 注册 搜索 RSS 手机阅读 A+ A-";
@@ -326,7 +326,8 @@ const SOURCE_KEYS: &str = "来源 稿源 文章来源 信息来源 出处";
 const DATE_KEYS: &str = "时间 发布时间 发布日期 日期 更新时间 发文日期 成文日期 印发日期 公开日期 生成日期";
 const OTHER_KEYS: &str = "作者 撰稿 撰文 编辑 责任编辑 责编 审核 审校 校对 编审 监制 发布机构 发文机关 发布单位 发布者 索引号 文号 发文字号 主题分类 主题词 体裁分类 组配分类 分类 \
     浏览次数 浏览量 阅读量 阅读次数 访问量 点击数 点击量 点击率 字号 字体 分享 分享到 当前位置 您的位置 您现在的位置 所在位置 栏目 所属栏目 标签 关键词 有效性 \
-    时效性 生效日期 失效日期 公开方式 公开范围 信息类别 供稿 摄影 图片 视频 阅读 浏览 访问 点击 地址 邮编 电话 传真 邮箱 联系电话 网站标识码 发布人 图片来源";
+    时效性 生效日期 失效日期 公开方式 公开范围 信息类别 供稿 摄影 图片 视频 阅读 浏览 访问 点击 地址 邮编 电话 传真 邮箱 联系电话 网站标识码 发布人 图片来源 名称 标题 文件名称 \
+    公文种类 发文单位 效力状态 统一编号 所属主题 主题 来源单位";
 
 /// Share and QR prompts and related links.
 const LINK_STARTS: &str = "相关链接 相关报道 相关新闻 相关阅读 相关文章 相关文件 相关稿件 相关解读 相关信息 相关附件 延伸阅读 推荐阅读 热点推荐 热门推荐 猜你喜欢 上一篇 下一篇 上一条 下一条 \
@@ -366,6 +367,12 @@ pub fn furniture(t: &str) -> Option<Furniture<'_>> {
         && let Some(&(key, value)) = meta_pairs(inner).first()
     {
         return Some(Furniture::Meta { key, value });
+    }
+    // A table of metadata prints each key on a line of its own, without a colon, its value under it.
+    if n <= 6
+        && let Some((key, _)) = meta(&format!("{inner}："))
+    {
+        return Some(Furniture::Meta { key, value: "" });
     }
     if n <= 40 && is_stamp(t) {
         return Some(Furniture::Stamp);
@@ -807,6 +814,8 @@ mod tests {
             Some(Furniture::Meta { key: MetaKey::Source, value: "某日报" })
         );
         assert_eq!(furniture("2026-02-02 09:20"), Some(Furniture::Stamp));
+        assert_eq!(furniture("发布机构"), Some(Furniture::Meta { key: MetaKey::Other, value: "" }));
+        assert_eq!(furniture("成文日期"), Some(Furniture::Meta { key: MetaKey::Date, value: "" }));
         for t in ["扫一扫在手机打开当前页", "相关链接>>", "相关报道：", "上一篇：某某新闻"]
         {
             assert_eq!(furniture(t), Some(Furniture::Link), "{t}");

@@ -68,12 +68,13 @@ pub(super) fn split<'a>(lines: &[SourceLine<'a>]) -> Split<'a> {
 /// no other speech clearly opens after it; a digest of several speeches keeps its first line as
 /// its title.
 pub(super) fn above_title(content: &[SourceLine<'_>]) -> usize {
-    const MAX_ABOVE: usize = 6;
+    // A page's metadata table (`索引号` / `…` / `发布机构` / `…`) can take a dozen lines.
+    const MAX_ABOVE: usize = 12;
     let opens_speech = |k: usize| speech_opening(content, k, true);
     let opens_report = |k: usize| opens_speech(k).is_some_and(|opening| opening.occasion > 0);
     let Some(title) = (0..content.len().min(MAX_ABOVE + 1)).find(|&k| opens_report(k)) else { return 0 };
     let above = &content[..title];
-    let short = above.iter().all(|line| line.plain() && line.trimmed.chars().count() <= 30 && !is_text(line.trimmed));
+    let short = above.iter().all(|line| line.plain() && line.trimmed.chars().count() <= 40 && !is_text(line.trimmed));
     let alone = !(title + 1..content.len()).any(|k| opens_speech(k).is_some());
     if short && alone { title } else { 0 }
 }
