@@ -26,7 +26,8 @@ pub(super) struct Split<'a> {
     pub content: Vec<SourceLine<'a>>,
     /// The lines set aside, in file order, with where each goes.
     pub aside: Vec<(Aside, SourceLine<'a>)>,
-    /// The source a two-line `来源：` / value pair gives.
+    /// The source the page's metadata gives, when not on a byline line of its own
+    /// (`来源：` with its value on the next line, `发布时间：…　来源：…`).
     pub source: Option<String>,
     /// The date the page's metadata gives (`时间：2026-02-02`).
     pub date: Option<String>,
