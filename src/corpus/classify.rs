@@ -327,7 +327,7 @@ const DATE_KEYS: &str = "时间 发布时间 发布日期 日期 更新时间 �
 const OTHER_KEYS: &str = "作者 撰稿 撰文 编辑 责任编辑 责编 审核 审校 校对 编审 监制 发布机构 发文机关 发布单位 发布者 索引号 文号 发文字号 主题分类 主题词 体裁分类 组配分类 分类 \
     浏览次数 浏览量 阅读量 阅读次数 访问量 点击数 点击量 点击率 字号 字体 分享 分享到 当前位置 您的位置 您现在的位置 所在位置 栏目 所属栏目 标签 关键词 有效性 \
     时效性 生效日期 失效日期 公开方式 公开范围 信息类别 供稿 摄影 图片 视频 阅读 浏览 访问 点击 地址 邮编 电话 传真 邮箱 联系电话 网站标识码 发布人 图片来源 名称 标题 文件名称 \
-    公文种类 发文单位 效力状态 统一编号 所属主题 主题 来源单位";
+    公文种类 发文单位 效力状态 统一编号 所属主题 来源单位";
 
 /// Share and QR prompts and related links.
 const LINK_STARTS: &str = "相关链接 相关报道 相关新闻 相关阅读 相关文章 相关文件 相关稿件 相关解读 相关信息 相关附件 延伸阅读 推荐阅读 热点推荐 热门推荐 猜你喜欢 上一篇 下一篇 上一条 下一条 \
@@ -439,9 +439,13 @@ fn is_breadcrumb(t: &str) -> bool {
 
 /// `key：value` of page metadata, or the key alone (`时间：`), with what the key says.
 fn meta(t: &str) -> Option<(MetaKey, &str)> {
-    let (key, value) = t.split_once(['：', ':'])?;
-    let key = trim(key);
-    let kind = if listed(SOURCE_KEYS, key) {
+    // `时间：…`, or `时间 …` where the page set the key apart by a space.
+    let pairs = [t.split_once(['：', ':']), t.split_once(char::is_whitespace)];
+    pairs.into_iter().flatten().find_map(|(key, value)| Some((meta_key(trim(key))?, trim(value))))
+}
+
+fn meta_key(key: &str) -> Option<MetaKey> {
+    Some(if listed(SOURCE_KEYS, key) {
         MetaKey::Source
     } else if listed(DATE_KEYS, key) {
         MetaKey::Date
@@ -451,8 +455,7 @@ fn meta(t: &str) -> Option<(MetaKey, &str)> {
         MetaKey::Other
     } else {
         return None;
-    };
-    Some((kind, trim(value)))
+    })
 }
 
 /// Every `key：value` of a metadata line: `发布时间：2026-01-30 10:15　来源：某省人民政府` gives the
@@ -833,6 +836,8 @@ mod tests {
     fn page_metadata_gives_every_key_it_has_and_its_date() {
         let pairs = meta_pairs("发布时间：2026-01-30 10:15　来源：某省人民政府");
         assert_eq!(pairs, [(MetaKey::Date, "2026-01-30 10:15"), (MetaKey::Source, "某省人民政府")]);
+        let pairs = meta_pairs("发布时间 2026-01-30 09:20 来源 某日报");
+        assert_eq!(pairs, [(MetaKey::Date, "2026-01-30 09:20"), (MetaKey::Source, "某日报")]);
         assert!(meta_pairs("各位代表：现在我代表省人民政府报告工作").is_empty());
         assert_eq!(stamp_date("2026-01-30 10:15").as_deref(), Some("2026-01-30"));
         assert_eq!(stamp_date("2026/2/3").as_deref(), Some("2026-02-03"));
