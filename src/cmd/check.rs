@@ -25,6 +25,16 @@ pub fn render_text(corpus: &Corpus) -> String {
         if !d.note.is_empty() {
             line(format!("  {}", crate::messages::check_note(d.note.len())));
         }
+        let aside = set_aside(d);
+        if !aside.is_empty() {
+            line(format!(
+                "  furniture: {} line(s) set aside, not text",
+                aside.iter().map(|run| run.len()).sum::<usize>()
+            ));
+            for run in aside {
+                line(format!("    {}", furniture_run(&run)));
+            }
+        }
         for (n, s) in d.speeches.iter().enumerate() {
             let speaker = s.speaker_name().unwrap_or("(no speaker)");
             line(format!("  {}. {} — {}  [{}]", n + 1, s.title, speaker, s.id));
@@ -50,6 +60,37 @@ pub fn render_text(corpus: &Corpus) -> String {
     out
 }
 
+/// The lines of a digest that are not its text (web-page furniture and bylines), in runs of
+/// consecutive line numbers.
+fn set_aside(d: &Digest) -> Vec<Vec<&Line>> {
+    let mut lines: Vec<&Line> = d.preamble.iter().chain(&d.trailer).collect();
+    lines.sort_by_key(|line| line.no);
+    let mut runs: Vec<Vec<&Line>> = Vec::new();
+    for line in lines {
+        match runs.last_mut() {
+            Some(run) if run.last().is_some_and(|last| last.no + 1 == line.no) => run.push(line),
+            _ => runs.push(vec![line]),
+        }
+    }
+    runs
+}
+
+/// `12-13  来源：北京日报 | 时间：2026-02-02`: where a run of furniture is and what it says, each
+/// line cut short.
+fn furniture_run(run: &[&Line]) -> String {
+    let (first, last) = (run[0].no, run[run.len() - 1].no);
+    let lines = if first == last { first.to_string() } else { format!("{first}-{last}") };
+    let texts: Vec<String> = run.iter().map(|line| short(line.display(), 24)).collect();
+    format!("{lines}  {}", texts.join(" | "))
+}
+
+fn short(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
 #[derive(Serialize)]
 struct JsonCorpus<'a> {
     digests: Vec<JsonDigest<'a>>,
@@ -67,6 +108,7 @@ struct JsonDigest<'a> {
     url: Option<&'a str>,
     editor: Option<&'a str>,
     note: Vec<&'a str>,
+    preamble: Vec<&'a str>,
     trailer: Vec<&'a str>,
     speeches: Vec<JsonSpeech<'a>>,
 }
@@ -109,6 +151,7 @@ fn digest_json(d: &Digest) -> JsonDigest<'_> {
         url: d.url.as_deref(),
         editor: d.editor.as_deref(),
         note: texts(&d.note),
+        preamble: texts(&d.preamble),
         trailer: texts(&d.trailer),
         speeches: d
             .speeches
@@ -116,7 +159,7 @@ fn digest_json(d: &Digest) -> JsonDigest<'_> {
             .map(|s| JsonSpeech {
                 id: &s.id,
                 title: &s.title,
-                occasion: s.occasion.as_ref().map(Line::display),
+                occasion: s.occasion.as_deref(),
                 speaker: s.speaker_name(),
                 sections: s
                     .sections

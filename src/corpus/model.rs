@@ -51,7 +51,11 @@ pub struct Digest {
     /// The `编者按` label line, when the note has one of its own.
     pub note_label: Option<Line>,
     pub note: Vec<Line>,
-    /// Editor, source and byline lines (`[ 编辑:… ]`, `来源：…`, `（记者 …）`, `---…`).
+    /// Web-page furniture before the text: download, print and font-size buttons, breadcrumbs,
+    /// `时间：…` lines, share prompts, a title printed twice, a photo's caption. Never searched or shown.
+    pub preamble: Vec<Line>,
+    /// Editor, source and byline lines (`[ 编辑:… ]`, `来源：…`, `（记者 …）`, `---…`) wherever they
+    /// are, and web-page furniture after the text (`相关链接>>`, `打印本页`, copyright notices).
     pub trailer: Vec<Line>,
     pub speeches: Vec<Speech>,
 }
@@ -63,9 +67,15 @@ pub struct Speech {
     /// is the digest's own.
     pub title: String,
     pub title_line: Option<Line>,
-    /// A `——2024年3月5日在…会议上` line under the title.
-    pub occasion: Option<Line>,
-    pub speaker: Option<Line>,
+    /// The occasion as shown: `——2024年3月5日在…会议上`, without the speaker when a line says both.
+    pub occasion: Option<String>,
+    /// The occasion's lines under the title: one, or two when the page broke it.
+    pub occasion_lines: Vec<Line>,
+    /// Who spoke, as shown: `国务院总理　李强`; a name printed spaced out (`韦 韬`) is closed up.
+    pub speaker: Option<String>,
+    /// The speaker's lines: one, or two when the role and the name are printed apart
+    /// (`国务院总理` / `李　强`); none when the occasion line names the speaker.
+    pub speaker_lines: Vec<Line>,
     pub sections: Vec<Section>,
 }
 
@@ -173,6 +183,7 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
 /// Where a line of a file ended up in the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Place {
+    Preamble,
     DigestTitle,
     NoteLabel,
     Note,
@@ -189,14 +200,15 @@ impl Digest {
     /// the lossless guarantee is stated (and tested) against.
     pub fn lines(&self) -> Vec<(Place, &Line)> {
         let mut out = Vec::new();
+        out.extend(self.preamble.iter().map(|l| (Place::Preamble, l)));
         out.extend(self.title_line.iter().map(|l| (Place::DigestTitle, l)));
         out.extend(self.note_label.iter().map(|l| (Place::NoteLabel, l)));
         out.extend(self.note.iter().map(|l| (Place::Note, l)));
         out.extend(self.trailer.iter().map(|l| (Place::Trailer, l)));
         for speech in &self.speeches {
             out.extend(speech.title_line.iter().map(|l| (Place::SpeechTitle, l)));
-            out.extend(speech.occasion.iter().map(|l| (Place::Occasion, l)));
-            out.extend(speech.speaker.iter().map(|l| (Place::Speaker, l)));
+            out.extend(speech.occasion_lines.iter().map(|l| (Place::Occasion, l)));
+            out.extend(speech.speaker_lines.iter().map(|l| (Place::Speaker, l)));
             for section in &speech.sections {
                 out.extend(section.heading_line.iter().map(|l| (Place::Heading, l)));
                 out.extend(section.passages.iter().map(|p| (Place::Passage, &p.line)));
@@ -213,7 +225,7 @@ impl Digest {
 
 impl Speech {
     pub fn speaker_name(&self) -> Option<&str> {
-        self.speaker.as_ref().map(Line::display)
+        self.speaker.as_deref()
     }
 
     pub fn passage_count(&self) -> usize {

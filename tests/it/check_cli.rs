@@ -296,3 +296,34 @@ fn check_escapes_control_characters_in_file_names_so_no_line_can_be_forged() {
     assert!(lines.iter().any(|l| l.starts_with(r"政府\t报告\u{1b}[2J.txt  《省委人大工作会议交流材料摘登》")), "{out}");
     assert!(!out.contains('\u{1b}') && !out.contains('\t'), "{out}");
 }
+
+#[test]
+fn check_says_per_file_which_lines_it_set_aside_as_furniture() {
+    let dir = fixture("real-reports");
+    let (code, out, err) = digestbot(&["check", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    // A file's block: its line, then the indented lines under it.
+    let file = |name: &str| {
+        let mut lines = out.lines().skip_while(|l| !l.starts_with(name));
+        let first = lines.next().unwrap();
+        let rest: Vec<&str> = lines.take_while(|l| l.starts_with(' ')).collect();
+        format!("{first}\n{}\n", rest.join("\n"))
+    };
+    let beijing = file("beijing.txt");
+    assert!(beijing.contains("\n  furniture: 13 line(s) set aside, not text\n"), "{beijing}");
+    assert!(
+        beijing.contains("\n    1-9  下载 | 打印 | 全屏 | 收藏 | 【字号： | 加大 | 还原 | 减小 | 】\n"),
+        "{beijing}"
+    );
+    assert!(beijing.contains("\n    12-13  来源：北京日报 | 时间：2026-02-02\n"), "{beijing}");
+    assert!(beijing.contains("\n    106  相关报道：\n"), "{beijing}");
+    assert!(!file("guangdong.txt").contains("furniture"), "a file without furniture says nothing of it");
+
+    let (_, json, _) = digestbot(&["check", "--json", dir.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let beijing = &v["digests"][0];
+    assert_eq!(beijing["preamble"][0], "下载");
+    assert_eq!(beijing["preamble"].as_array().unwrap().len(), 11);
+    assert_eq!(beijing["trailer"], serde_json::json!(["来源：北京日报", "相关报道："]));
+    assert_eq!(beijing["speeches"][0]["speaker"], "北京市市长 殷勇");
+}

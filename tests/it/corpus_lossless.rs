@@ -10,7 +10,7 @@ use crate::support::{bench_corpus, fixture, fixture_corpus, parse_bytes};
 const PREFIXES: &[&str] = &["", "# ", "#　", "## ", "##　", "### ", "###　", "@ ", "@　", "> ", ">　", "\\"];
 
 /// Checks the lossless guarantee for one file's text: returns a description of the first breach.
-fn breach(text: &str, digest: &digestbot::corpus::Digest) -> Option<String> {
+pub(crate) fn breach(text: &str, digest: &digestbot::corpus::Digest) -> Option<String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
     let blank = |l: &str| l.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').is_empty();
@@ -95,6 +95,24 @@ fn genre_text() -> impl Strategy<Value = String> {
         Just("[ 编辑:郝倩淑 ]".to_string()),
         Just("来源：".to_string()),
         Just("+++".to_string()),
+        Just("下载".to_string()),
+        Just("首页".to_string()),
+        Just(">".to_string()),
+        Just("时间：".to_string()),
+        Just("2026-02-02 09:20".to_string()),
+        Just("来源：".to_string()),
+        Just("相关链接>>".to_string()),
+        Just("扫一扫在手机打开当前页".to_string()),
+        Just("附件1".to_string()),
+        Just("注释".to_string()),
+        Just("［1］".to_string()),
+        Just("（2026年1月27日在会议上）".to_string()),
+        Just("2026年1月27日在某省人民代表大会上 某省省长 赵刚".to_string()),
+        Just("——2026年1月26日在某省".to_string()),
+        Just("人民代表大会上".to_string()),
+        Just("国务院总理".to_string()),
+        Just("李　强".to_string()),
+        Just("是：".to_string()),
         Just("title = \"x\"".to_string()),
         Just("# ".to_string()),
         Just("## ".to_string()),

@@ -7,6 +7,7 @@ mod check_cli;
 mod corpus_bad_input;
 mod corpus_load;
 mod corpus_lossless;
+mod corpus_real;
 mod corpus_shapes;
 mod daily;
 mod fake_api;

@@ -54,7 +54,7 @@ pub fn outline(digest: &Digest, problems: &[Problem]) -> String {
         or_dash(&digest.editor)
     );
     for s in &digest.speeches {
-        let occasion = s.occasion.as_ref().map(|o| format!(" ({})", o.display())).unwrap_or_default();
+        let occasion = s.occasion.as_deref().map(|o| format!(" ({o})")).unwrap_or_default();
         let _ = writeln!(out, "speech 《{}》 @ {}{occasion}", s.title, s.speaker_name().unwrap_or("-"));
         for c in &s.sections {
             let _ = writeln!(out, "  section {} : {}", c.heading.as_deref().unwrap_or("-"), c.passages.len());

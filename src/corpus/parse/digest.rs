@@ -1,11 +1,12 @@
 //! The digest as a whole: its title and date, and its speeches once their lines are collected.
 
 use super::front_matter::FrontMatter;
+use super::furniture::{self, Aside};
 use super::markup::{Mark, SourceLine};
 use super::speeches::{self, Draft};
 use super::{ProblemLog, element_id, sections};
 use crate::corpus::classify;
-use crate::corpus::model::{Digest, Line, Severity, Speech};
+use crate::corpus::model::{Digest, Line, Severity, Speech, trim};
 
 /// Builds the digest from the non-blank lines after the front matter; `lines` is not empty.
 pub(super) fn build(
@@ -15,6 +16,9 @@ pub(super) fn build(
     front_matter: FrontMatter,
     lines: &[SourceLine<'_>],
 ) -> Digest {
+    let split = furniture::split(lines);
+    let above = furniture::above_title(&split.content);
+    let lines = &split.content[above..];
     let title_line = matches!(lines[0].mark, Mark::Plain | Mark::Escaped | Mark::DigestTitle).then(|| lines[0].line());
     let title = digest_title(log, front_matter.title, title_line.as_ref(), lines[0].no);
     let mut digest = Digest {
@@ -29,20 +33,36 @@ pub(super) fn build(
         editor: front_matter.editor,
         note_label: None,
         note: Vec::new(),
+        preamble: split
+            .lines(Aside::Preamble)
+            .into_iter()
+            .chain(split.content[..above].iter().map(SourceLine::line))
+            .collect(),
         trailer: Vec::new(),
         speeches: Vec::new(),
     };
+    if digest.source.is_none() {
+        digest.source = split.source.clone();
+    }
+    for (_, line) in split.aside.iter().filter(|(aside, _)| *aside == Aside::Trailer) {
+        match classify::trailer(line.trimmed) {
+            Some(trailer) => speeches::take_trailer(&mut digest, *line, trailer),
+            None => digest.trailer.push(line.line()),
+        }
+    }
     let drafts = speeches::collect(&mut digest, lines);
+    digest.trailer.sort_by_key(|line| line.no);
+    digest.preamble.sort_by_key(|line| line.no);
 
     if digest.date.is_none() {
         let title_date = digest.title_line.as_ref().and_then(|line| classify::cn_date(line.display()));
-        digest.date = drafts
-            .iter()
-            .find_map(|draft| draft.occasion.as_ref().and_then(|occasion| classify::cn_date(occasion.display())))
-            .or(title_date);
+        digest.date =
+            drafts.iter().find_map(|draft| classify::cn_date(&joined(&draft.occasion))).or(title_date).or(split.date);
     }
+    // A single speech the text names no speaker of takes the person the page says wrote it.
+    let author = split.author.as_deref().filter(|author| drafts.len() == 1 && is_person(author));
     for draft in drafts {
-        let speech = finish_speech(log, &digest, draft);
+        let speech = finish_speech(log, &digest, draft, author);
         digest.speeches.push(speech);
     }
     if digest.speeches.is_empty() {
@@ -77,9 +97,50 @@ fn digest_title(
     }
 }
 
-fn finish_speech(log: &mut ProblemLog<'_>, digest: &Digest, draft: Draft<'_>) -> Speech {
+/// The text of lines the page broke apart, put back together.
+fn joined(lines: &[Line]) -> String {
+    lines.iter().map(Line::display).collect()
+}
+
+/// The occasion as shown, without a speaker named on its line.
+fn occasion_of(draft: &Draft<'_>) -> Option<String> {
+    let occasion = joined(&draft.occasion);
+    let shown = classify::split_occasion(&occasion).map_or(occasion.as_str(), |(occasion, _)| occasion);
+    (!shown.is_empty()).then(|| trim(shown).to_string())
+}
+
+/// Who spoke, as shown: the speaker lines (a role and a name printed apart joined by a space), or
+/// the speaker an occasion line names. A name printed spaced out (`李　强`) is closed up.
+pub(super) fn speaker_of(draft: &Draft<'_>) -> Option<String> {
+    let text = if draft.speaker.is_empty() {
+        let occasion = joined(&draft.occasion);
+        classify::split_occasion(&occasion)?.1.to_string()
+    } else {
+        draft.speaker.iter().map(Line::display).collect::<Vec<_>>().join(" ")
+    };
+    // Only a name spaced out ends with a word of one character; most lines are shown as they are.
+    let last_word = text.rsplit(char::is_whitespace).next().unwrap_or("");
+    if last_word.chars().nth(1).is_some() {
+        return Some(text);
+    }
+    let (role, name) = classify::role_and_name(&text);
+    if !name.contains(char::is_whitespace) || !classify::is_name(name) {
+        return Some(text);
+    }
+    let name: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+    let gap = text[role.len()..].chars().next().filter(|c| c.is_whitespace()).unwrap_or(' ');
+    Some(if role.is_empty() { name } else { format!("{role}{gap}{name}") })
+}
+
+/// A person's name, alone or after a role.
+fn is_person(t: &str) -> bool {
+    classify::is_name(t) || classify::is_name(classify::role_and_name(t).1)
+}
+
+fn finish_speech(log: &mut ProblemLog<'_>, digest: &Digest, draft: Draft<'_>, author: Option<&str>) -> Speech {
     let title = draft.title_line.as_ref().map_or_else(|| digest.title.clone(), |line| line.display().to_string());
-    if draft.speaker.is_none() {
+    let speaker = speaker_of(&draft).or_else(|| author.map(str::to_string));
+    if speaker.is_none() {
         log.add(
             draft.first_line,
             Severity::Warning,
@@ -92,12 +153,15 @@ fn finish_speech(log: &mut ProblemLog<'_>, digest: &Digest, draft: Draft<'_>) ->
     if draft.body.is_empty() {
         log.add(draft.first_line, Severity::Warning, format!("speech 「{}」 has no text", short(&title)));
     }
+    let occasion = occasion_of(&draft);
     Speech {
         id: element_id(&digest.id, 's', draft.first_line),
         title,
         title_line: draft.title_line,
-        occasion: draft.occasion,
-        speaker: draft.speaker,
+        occasion,
+        occasion_lines: draft.occasion,
+        speaker,
+        speaker_lines: draft.speaker,
         sections: sections::sections(&digest.id, &draft.body),
     }
 }

@@ -6,6 +6,7 @@
 
 mod digest;
 mod front_matter;
+mod furniture;
 mod markup;
 mod openings;
 mod sections;

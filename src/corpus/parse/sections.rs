@@ -18,8 +18,75 @@ enum SectionOpening {
 }
 
 /// Splits a speech's body into sections: at `###` marks when the speech has any, else at the
-/// numbered headings of the best style that forms a sequence (1, 2, …).
+/// numbered headings of the best style that forms a sequence (1, 2, …). Appendices after the
+/// text (`附件1`, `注释`, notes `［1］…`) are sections of their own, each headed by its label, and
+/// what they number is theirs, not the speech's.
 pub(super) fn sections(digest_id: &str, body: &[SourceLine<'_>]) -> Vec<Section> {
+    let explicit = body.iter().any(|line| line.mark == Mark::Section);
+    let appendix = if explicit { body.len() } else { appendix_start(body) };
+    let mut out = main_sections(digest_id, &body[..appendix], explicit);
+    out.extend(appendices(digest_id, &body[appendix..]));
+    out
+}
+
+/// Where the appendices start: the first appendix label (or, without one, a list of notes
+/// `［1］`, `［2］`…) after the last section heading and some text; the end of the body when there
+/// is none.
+fn appendix_start(body: &[SourceLine<'_>]) -> usize {
+    let is_label = |line: &SourceLine<'_>| line.plain() && classify::is_appendix_label(line.trimmed);
+    let note = |n: u32| move |line: &SourceLine<'_>| line.plain() && classify::note_number(line.trimmed) == Some(n);
+    // Most speeches have no appendix: only a body with a label or a note is numbered twice.
+    if !body.iter().skip(1).any(|line| is_label(line) || note(1)(line)) {
+        return body.len();
+    }
+    let style = section_style(body);
+    let mut numbers = Numbers::default();
+    let last_heading = body
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| section_opening(line, style, &mut numbers).is_some())
+        .map(|(i, _)| i)
+        .last()
+        .unwrap_or(0);
+    let first_after = |found: &dyn Fn(&SourceLine<'_>) -> bool| {
+        body.iter().enumerate().skip(last_heading + 1).find(|(_, line)| line.plain() && found(line)).map(|(i, _)| i)
+    };
+    if let Some(i) = first_after(&is_label) {
+        return i;
+    }
+    match first_after(&note(1)) {
+        Some(i) if body[i..].iter().any(note(2)) => i,
+        _ => body.len(),
+    }
+}
+
+/// The appendices: a section for each label, the lines under it its passages. A label right under
+/// another (`附件2` / `名词解释`) is the title of the first, not an appendix of its own.
+fn appendices(digest_id: &str, lines: &[SourceLine<'_>]) -> Vec<Section> {
+    let mut out: Vec<Section> = Vec::new();
+    for line in lines {
+        let passage = Passage { id: element_id(digest_id, 'p', line.no), line: line.line() };
+        let label = line.plain() && classify::is_appendix_label(line.trimmed);
+        match out.last_mut() {
+            Some(last) if !label || last.passages.is_empty() => last.passages.push(passage),
+            _ if label => out.push(Section {
+                id: element_id(digest_id, 'c', line.no),
+                heading: Some(line.trimmed.to_string()),
+                heading_line: Some(line.line()),
+                passages: Vec::new(),
+            }),
+            _ => out.push(Section {
+                id: element_id(digest_id, 'c', line.no),
+                heading: None,
+                heading_line: None,
+                passages: vec![passage],
+            }),
+        }
+    }
+    out
+}
+
+fn main_sections(digest_id: &str, body: &[SourceLine<'_>], explicit: bool) -> Vec<Section> {
     let mut out: Vec<Section> = Vec::new();
     let mut current: Option<Section> = None;
     let open = |first: u32, heading: Option<String>, heading_line: Option<Line>| Section {
@@ -28,12 +95,11 @@ pub(super) fn sections(digest_id: &str, body: &[SourceLine<'_>]) -> Vec<Section>
         heading_line,
         passages: Vec::new(),
     };
-    let explicit = body.iter().any(|line| line.mark == Mark::Section);
     let style = if explicit { None } else { section_style(body) };
-    let mut last_number = 0;
+    let mut numbers = Numbers::default();
     for line in body {
         let passage = || Passage { id: element_id(digest_id, 'p', line.no), line: line.line() };
-        match section_opening(line, style, &mut last_number) {
+        match section_opening(line, style, &mut numbers) {
             Some(SectionOpening::HeadingLine(heading)) => {
                 out.extend(current.take());
                 current = Some(open(line.no, Some(heading.display().to_string()), Some(heading)));
@@ -58,9 +124,19 @@ pub(super) fn sections(digest_id: &str, body: &[SourceLine<'_>]) -> Vec<Section>
     out
 }
 
+/// Where the numbering of a speech's sections is.
+#[derive(Default)]
+struct Numbers {
+    /// The number of the last section heading.
+    last: u32,
+    /// Inside a list numbered like the sections (`一、…十、` under `三、`): its last number.
+    list: Option<u32>,
+}
+
 /// Whether `line` opens a section. Without `###` marks, only headings of the speech's `style` do,
-/// and only when they continue the sequence: `last_number` is the number of the last one.
-fn section_opening(line: &SourceLine<'_>, style: Option<Style>, last_number: &mut u32) -> Option<SectionOpening> {
+/// and only when they continue the sequence. In a style that numbers a speech's headings once,
+/// `一、` again after `三、` starts a list, and the numbers that carry that list on are its items.
+fn section_opening(line: &SourceLine<'_>, style: Option<Style>, numbers: &mut Numbers) -> Option<SectionOpening> {
     if line.mark == Mark::Section {
         return Some(if line.trimmed.is_empty() {
             SectionOpening::BareMark
@@ -73,12 +149,21 @@ fn section_opening(line: &SourceLine<'_>, style: Option<Style>, last_number: &mu
         return None;
     }
     let heading = classify::heading(line.trimmed).filter(|h| h.style == style)?;
-    let continues =
-        heading.number == *last_number + 1 || (heading.number == 1 && (*last_number == 0 || classify::restarts(style)));
+    let restarts = classify::restarts(style);
+    if !restarts && heading.number == 1 && numbers.last >= 1 {
+        numbers.list = Some(1);
+        return None;
+    }
+    if numbers.list.is_some_and(|item| heading.number == item + 1) {
+        numbers.list = Some(heading.number);
+        return None;
+    }
+    let continues = heading.number == numbers.last + 1 || (heading.number == 1 && (numbers.last == 0 || restarts));
     if !continues {
         return None;
     }
-    *last_number = heading.number;
+    numbers.last = heading.number;
+    numbers.list = None;
     Some(if heading.standalone { SectionOpening::HeadingLine(line.line()) } else { SectionOpening::HeadingParagraph })
 }
 

@@ -1,7 +1,9 @@
 //! Sorting the lines after the digest title into the editor's note, the trailer and the speeches.
 
 use super::markup::{Mark, SourceLine};
-use super::openings::{plain_at, report_opening, speech_opening};
+use super::openings::{
+    Opening, occasion_len, occasion_names_speaker, plain_at, report_opening, speaker_len, speech_opening,
+};
 use crate::corpus::classify::{self, Trailer};
 use crate::corpus::model::{Digest, Line};
 
@@ -9,8 +11,8 @@ use crate::corpus::model::{Digest, Line};
 #[derive(Default)]
 pub(super) struct Draft<'a> {
     pub title_line: Option<Line>,
-    pub occasion: Option<Line>,
-    pub speaker: Option<Line>,
+    pub occasion: Vec<Line>,
+    pub speaker: Vec<Line>,
     pub body: Vec<SourceLine<'a>>,
     pub first_line: u32,
 }
@@ -23,6 +25,8 @@ pub(super) fn collect<'a>(digest: &mut Digest, lines: &[SourceLine<'a>]) -> Vec<
         explicit: lines.iter().any(|line| matches!(line.mark, Mark::SpeechTitle | Mark::Speaker)),
         next: usize::from(digest.title_line.is_some()),
         in_note: false,
+        report: false,
+        head: None,
         drafts: Vec::new(),
     };
     collector.open_note(digest);
@@ -38,7 +42,48 @@ struct Collector<'s, 'a> {
     next: usize,
     /// Unmarked text goes to the editor's note until the first speech starts.
     in_note: bool,
+    /// The first speech opened like a report, taking the digest's title: a further speech then
+    /// needs a title and a dated occasion and a speaker, or a title and a person, to open.
+    report: bool,
+    /// While the speech just opened has no text yet: what a page prints between its opening and
+    /// its text besides the text itself (the title and occasion printed again, a photo's caption).
+    head: Option<Head>,
     drafts: Vec<Draft<'a>>,
+}
+
+/// What a report's opening said, to tell a copy of it or a caption from its first paragraph.
+struct Head {
+    /// The title and opening lines, trimmed.
+    printed: Vec<String>,
+    /// The speaker's personal name, when the speaker is a person.
+    name: Option<String>,
+}
+
+impl Head {
+    fn new(digest: &Digest, draft: &Draft<'_>) -> Head {
+        let mut printed: Vec<String> = digest.title_line.iter().map(|l| l.display().to_string()).collect();
+        printed.push(digest.title.clone());
+        let lines = draft.title_line.iter().chain(&draft.occasion).chain(&draft.speaker);
+        printed.extend(lines.map(|l| l.display().to_string()));
+        let speaker = super::digest::speaker_of(draft);
+        let name = speaker
+            .as_deref()
+            .map(classify::role_and_name)
+            .filter(|(role, name)| !role.is_empty() && classify::is_name(name));
+        let name = name.map(|(_, name)| name.chars().filter(|c| !c.is_whitespace()).collect());
+        Head { printed, name }
+    }
+
+    /// A line that repeats the opening, or a photo's caption naming the speaker
+    /// (`省长赵刚作政府工作报告`).
+    fn repeats(&self, t: &str) -> bool {
+        let caption = || {
+            self.name.as_ref().is_some_and(|name| t.contains(name.as_str()))
+                && t.chars().count() <= 60
+                && classify::heading(t).is_none()
+        };
+        self.printed.iter().any(|p| p == t) || caption()
+    }
 }
 
 impl<'a> Collector<'_, 'a> {
@@ -67,7 +112,7 @@ impl<'a> Collector<'_, 'a> {
         if self.explicit {
             matches!(self.lines[i].mark, Mark::SpeechTitle | Mark::Speaker)
         } else {
-            speech_opening(self.lines, i).is_some()
+            speech_opening(self.lines, i, false).is_some()
         }
     }
 
@@ -81,15 +126,20 @@ impl<'a> Collector<'_, 'a> {
             {
                 take_trailer(digest, line, trailer);
                 self.next += 1;
+            } else if line.plain() && self.head.as_ref().is_some_and(|head| head.repeats(line.trimmed)) {
+                digest.preamble.push(line.line());
+                self.next += 1;
             } else if line.mark == Mark::Speaker
-                && let Some(last) = self.drafts.last_mut().filter(|last| last.speaker.is_none() && last.body.is_empty())
+                && let Some(last) =
+                    self.drafts.last_mut().filter(|last| last.speaker.is_empty() && last.body.is_empty())
             {
                 // The speech just opened has neither a speaker nor text yet: this is its speaker, not a
                 // new speech.
-                last.speaker = Some(line.line());
+                last.speaker = vec![line.line()];
                 self.next += 1;
             } else if let Some(draft) = self.opening(line) {
                 self.in_note = false;
+                self.head = self.report.then(|| Head::new(digest, &draft));
                 self.drafts.push(draft);
             } else {
                 self.text(digest, line);
@@ -105,7 +155,7 @@ impl<'a> Collector<'_, 'a> {
             Mark::SpeechTitle => Some(self.marked_opening(first)),
             Mark::Speaker => {
                 self.next += 1;
-                Some(Draft { speaker: Some(first.line()), first_line: first.no, ..Draft::default() })
+                Some(Draft { speaker: vec![first.line()], first_line: first.no, ..Draft::default() })
             }
             _ if self.explicit => None,
             _ => self.inferred_opening(first),
@@ -116,32 +166,46 @@ impl<'a> Collector<'_, 'a> {
     fn marked_opening(&mut self, title: SourceLine<'a>) -> Draft<'a> {
         let mut draft = Draft { title_line: Some(title.line()), first_line: title.no, ..Draft::default() };
         self.next += 1;
-        if plain_at(self.lines, self.next).is_some_and(classify::is_occasion) {
-            draft.occasion = Some(self.lines[self.next].line());
-            self.next += 1;
-        }
-        if self
-            .lines
-            .get(self.next)
-            .is_some_and(|line| line.mark == Mark::Speaker || (line.plain() && classify::is_speaker(line.trimmed)))
-        {
-            draft.speaker = Some(self.lines[self.next].line());
-            self.next += 1;
+        let occasion = occasion_len(self.lines, self.next);
+        let named = occasion_names_speaker(self.lines, self.next, occasion);
+        draft.occasion = self.take(occasion);
+        if self.lines.get(self.next).is_some_and(|line| line.mark == Mark::Speaker) {
+            draft.speaker = self.take(1);
+        } else if !named {
+            let speaker = speaker_len(self.lines, self.next);
+            draft.speaker = self.take(speaker);
         }
         draft
+    }
+
+    /// The next `n` lines, which the collector then goes on after.
+    fn take(&mut self, n: usize) -> Vec<Line> {
+        let lines: Vec<Line> = self.lines[self.next..].iter().take(n).map(SourceLine::line).collect();
+        self.next += lines.len();
+        lines
     }
 
     fn inferred_opening(&mut self, first: SourceLine<'a>) -> Option<Draft<'a>> {
         // Before any speech, an occasion or a speaker line also ends an editor's note: a
         // single-speech report may have one.
-        let opening = speech_opening(self.lines, self.next)
-            .or_else(|| self.drafts.is_empty().then(|| report_opening(self.lines, self.next)).flatten())?;
-        let mut opening_lines = self.lines[self.next..].iter().map(SourceLine::line);
-        let mut take = |present: bool| if present { opening_lines.next() } else { None };
-        let title_line = take(opening.title);
-        let occasion = take(opening.occasion);
-        let speaker = take(opening.speaker);
-        self.next += opening.len();
+        let first_speech = self.drafts.is_empty();
+        let (opening, under_digest_title) = match speech_opening(self.lines, self.next, self.report) {
+            Some(opening) => (opening, false),
+            None if first_speech => (report_opening(self.lines, self.next)?, true),
+            None => return None,
+        };
+        if first_speech && under_digest_title {
+            self.report = true;
+        }
+        let Opening { title, occasion, speaker, speaker_first } = opening;
+        let title_line = self.take(usize::from(title)).pop();
+        let (speaker, occasion) = if speaker_first {
+            let speaker = self.take(speaker);
+            (speaker, self.take(occasion))
+        } else {
+            let occasion = self.take(occasion);
+            (self.take(speaker), occasion)
+        };
         Some(Draft { title_line, occasion, speaker, body: Vec::new(), first_line: first.no })
     }
 
@@ -149,6 +213,7 @@ impl<'a> Collector<'_, 'a> {
     fn text(&mut self, digest: &mut Digest, line: SourceLine<'a>) {
         let i = self.next;
         self.next += 1;
+        self.head = None;
         if self.in_note && line.mark != Mark::Section {
             digest.note.push(line.line());
             return;
@@ -176,7 +241,7 @@ impl<'a> Collector<'_, 'a> {
 
 /// A trailer line fills in the digest's editor or source, unless the front matter or an earlier
 /// trailer line already has.
-fn take_trailer(digest: &mut Digest, line: SourceLine<'_>, trailer: Trailer<'_>) {
+pub(super) fn take_trailer(digest: &mut Digest, line: SourceLine<'_>, trailer: Trailer<'_>) {
     match trailer {
         Trailer::Editor(name) if digest.editor.is_none() => digest.editor = Some(name.to_string()),
         Trailer::Source(source) if digest.source.is_none() => digest.source = Some(source.to_string()),
