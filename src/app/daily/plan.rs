@@ -169,6 +169,7 @@ mod tests {
             editor: None,
             note_label: None,
             note: if note { vec![line("note")] } else { Vec::new() },
+            preamble: Vec::new(),
             trailer: Vec::new(),
             speeches: speeches
                 .iter()
@@ -178,7 +179,9 @@ mod tests {
                     title: id.into(),
                     title_line: None,
                     occasion: None,
+                    occasion_lines: Vec::new(),
                     speaker: None,
+                    speaker_lines: Vec::new(),
                     sections: sections.iter().map(|c| section(&format!("{id}_c{c}"))).collect(),
                 })
                 .collect(),
