@@ -191,21 +191,27 @@ fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
     })
 }
 
+/// What `serve` and `deliver` run with: the bot, the app holding the delivery lock, a runtime.
+struct Delivering {
+    bot: teloxide::Bot,
+    app: Arc<App>,
+    _lock: Lock,
+    runtime: tokio::runtime::Runtime,
+}
+
+fn delivering(config: Config) -> Result<Delivering, ExitCode> {
+    let bot = bot_from_env()?;
+    let (app, lock) = build_delivering_app(config)?;
+    Ok(Delivering { bot, app: Arc::new(app), _lock: lock, runtime: runtime()? })
+}
+
 fn serve(config: Config) -> ExitCode {
-    let bot = match bot_from_env() {
-        Ok(bot) => bot,
-        Err(code) => return code,
-    };
-    let (app, _lock) = match build_delivering_app(config) {
-        Ok(built) => built,
-        Err(code) => return code,
-    };
-    let runtime = match runtime() {
-        Ok(runtime) => runtime,
+    let Delivering { bot, app, _lock, runtime } = match delivering(config) {
+        Ok(delivering) => delivering,
         Err(code) => return code,
     };
     let options = crate::telegram::Options { ctrlc: true, ..Default::default() };
-    match runtime.block_on(crate::telegram::run(bot, Arc::new(app), options)) {
+    match runtime.block_on(crate::telegram::run(bot, app, options)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(crate::telegram::Stop::TokenRejected) => {
             eprintln!("{}", messages::TOKEN_REJECTED);
@@ -215,20 +221,12 @@ fn serve(config: Config) -> ExitCode {
 }
 
 fn deliver(config: Config, at: Option<DateTime<Utc>>) -> ExitCode {
-    let bot = match bot_from_env() {
-        Ok(bot) => bot,
-        Err(code) => return code,
-    };
-    let (app, _lock) = match build_delivering_app(config) {
-        Ok(built) => built,
-        Err(code) => return code,
-    };
-    let runtime = match runtime() {
-        Ok(runtime) => runtime,
+    let Delivering { bot, app, _lock, runtime } = match delivering(config) {
+        Ok(delivering) => delivering,
         Err(code) => return code,
     };
     let at = at.unwrap_or_else(Utc::now);
-    match runtime.block_on(crate::telegram::deliver_once(bot, Arc::new(app), at, Default::default())) {
+    match runtime.block_on(crate::telegram::deliver_once(bot, app, at, Default::default())) {
         Ok(report) => {
             println!("{}", messages::delivered(report.delivered, report.stopped));
             ExitCode::SUCCESS

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use teloxide::prelude::*;
 use teloxide::types::{
     CallbackQueryId, InlineKeyboardMarkup, InlineQueryResult, InlineQueryResultArticle, InputMessageContent,
-    InputMessageContentText, LinkPreviewOptions, Me, MessageId, ParseMode,
+    InputMessageContentText, Me, MessageId, ParseMode,
 };
 use teloxide::{ApiError, RequestError};
 
@@ -17,14 +17,6 @@ use super::render;
 use crate::app::reply::Message as Reply;
 use crate::app::{App, Caller};
 use crate::logging::redact;
-
-const NO_PREVIEW: LinkPreviewOptions = LinkPreviewOptions {
-    is_disabled: true,
-    url: None,
-    prefer_small_media: false,
-    prefer_large_media: false,
-    show_above_text: false,
-};
 
 pub(super) fn place_of(msg: &Message) -> Place {
     Place { chat: msg.chat.id, thread: if msg.is_topic_message { msg.thread_id } else { None } }
@@ -269,7 +261,7 @@ pub(super) async fn on_inline(bot: Tg, me: Me, app: Arc<App>, q: InlineQuery) ->
         .filter_map(|article| {
             let html = render::html(&article.message, me.username()).into_iter().next()?;
             let content =
-                InputMessageContentText::new(html).parse_mode(ParseMode::Html).link_preview_options(NO_PREVIEW);
+                InputMessageContentText::new(html).parse_mode(ParseMode::Html).link_preview_options(render::NO_PREVIEW);
             let result = InlineQueryResultArticle::new(article.id, article.title, InputMessageContent::Text(content))
                 .description(article.description);
             Some(result.into())

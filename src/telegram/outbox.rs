@@ -22,11 +22,12 @@ use governor::state::keyed::DefaultKeyedStateStore;
 use governor::state::{InMemoryState, NotKeyed};
 use governor::{Quota, RateLimiter};
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardMarkup, LinkPreviewOptions, MessageId, ParseMode, ThreadId};
+use teloxide::types::{InlineKeyboardMarkup, MessageId, ParseMode, ThreadId};
 use teloxide::{ApiError, RequestError};
 use tokio::sync::{Notify, oneshot};
 
 use super::chat_queue::ChatQueues;
+use super::render;
 use crate::logging::redact;
 
 /// Telegram's limits on sending, as the outbox keeps them.
@@ -191,14 +192,6 @@ impl std::fmt::Debug for Outbox {
     }
 }
 
-const NO_PREVIEW: LinkPreviewOptions = LinkPreviewOptions {
-    is_disabled: true,
-    url: None,
-    prefer_small_media: false,
-    prefer_large_media: false,
-    show_above_text: false,
-};
-
 fn nonzero(n: u32) -> NonZeroU32 {
     NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN)
 }
@@ -338,7 +331,7 @@ impl Outbox {
                     .bot
                     .send_message(place.chat, html)
                     .parse_mode(ParseMode::Html)
-                    .link_preview_options(NO_PREVIEW);
+                    .link_preview_options(render::NO_PREVIEW);
                 if let Some(thread) = place.thread {
                     send = send.message_thread_id(thread);
                 }
@@ -352,7 +345,7 @@ impl Outbox {
                     .bot
                     .edit_message_text(place.chat, message, html)
                     .parse_mode(ParseMode::Html)
-                    .link_preview_options(NO_PREVIEW);
+                    .link_preview_options(render::NO_PREVIEW);
                 if let Some(keyboard) = keyboard {
                     edit = edit.reply_markup(keyboard);
                 }

@@ -1,12 +1,21 @@
 //! Rendering neutral replies as Telegram HTML: escaped text, `<b>`, `<i>`, deep links, messages
 //! split under Telegram's 4096-character limit at paragraph boundaries, and inline keyboards.
 
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions};
 
 use crate::app::reply::{Button, Rich, Span, Style};
 
 /// Telegram's limit is 4096 UTF-16 code units of text after entities are parsed; leave some room.
 pub const MAX_MESSAGE: usize = 4000;
+
+/// Every message goes without a link preview: its links are deep links into the bot.
+pub const NO_PREVIEW: LinkPreviewOptions = LinkPreviewOptions {
+    is_disabled: true,
+    url: None,
+    prefer_small_media: false,
+    prefer_large_media: false,
+    show_above_text: false,
+};
 
 fn utf16_len(s: &str) -> usize {
     s.chars().map(char::len_utf16).sum()

@@ -21,7 +21,7 @@ use crate::support::{analyzer, fixture_corpus};
 const TOKEN: &str = "123456:SECRET-TEST-TOKEN";
 
 /// Unthrottled, and quick to retry: no test waits on Telegram's pacing or on real backoff.
-fn options() -> Options {
+pub fn options() -> Options {
     Options {
         limits: unlimited(),
         retry_delay: Duration::from_millis(10),

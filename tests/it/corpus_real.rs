@@ -6,7 +6,7 @@ use std::fmt::Write;
 use digestbot::corpus::{Digest, Line, Severity};
 
 use crate::corpus_lossless::breach;
-use crate::support::{analyzer, assert_same_text, fixture, outline, parse_bytes, parse_path};
+use crate::support::{analyzer, assert_outlines, fixture, outline, parse_bytes, parse_path};
 
 /// `1-6, 9`: line numbers in runs.
 fn runs(lines: &[Line]) -> String {
@@ -35,19 +35,7 @@ fn outline_with_furniture(digest: &Digest, problems: &[digestbot::corpus::Proble
 
 #[test]
 fn each_shape_of_real_documents_parses_to_its_expected_outline() {
-    let dir = fixture("real-shapes");
-    let mut checked = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "txt") {
-            continue;
-        }
-        let (digest, problems) = parse_path(&path);
-        let expected = std::fs::read_to_string(path.with_extension("outline")).unwrap();
-        assert_same_text(&outline_with_furniture(&digest.unwrap(), &problems), &expected, &path.display().to_string());
-        checked += 1;
-    }
-    assert!(checked >= 14, "only {checked} real-shape fixtures found");
+    assert_outlines(&fixture("real-shapes"), outline_with_furniture, 14);
 }
 
 /// `一、…`: a heading numbered like the report's top-level sections.

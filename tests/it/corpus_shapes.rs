@@ -1,7 +1,7 @@
 //! The shapes this genre is published in parse into the structure a reader sees in them.
 
 use crate::support::{
-    assert_same_text, bench_library, fixture, fixture_corpus, outline, parse_bytes, parse_path, root,
+    assert_outlines, assert_same_text, bench_library, fixture, fixture_corpus, outline, parse_bytes, parse_path, root,
 };
 
 #[test]
@@ -29,19 +29,7 @@ fn the_seed_is_one_digest_of_four_speeches_with_their_numbered_sections() {
 
 #[test]
 fn each_published_shape_parses_to_its_expected_outline() {
-    let dir = fixture("shapes");
-    let mut checked = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "txt") {
-            continue;
-        }
-        let (digest, problems) = parse_path(&path);
-        let expected = std::fs::read_to_string(path.with_extension("outline")).unwrap();
-        assert_same_text(&outline(&digest.unwrap(), &problems), &expected, &path.display().to_string());
-        checked += 1;
-    }
-    assert!(checked >= 5, "only {checked} shape fixtures found");
+    assert_outlines(&fixture("shapes"), outline, 5);
 }
 
 #[test]

@@ -14,6 +14,7 @@ use digestbot::library::Library;
 use digestbot::telegram::Options;
 use teloxide::Bot;
 
+use crate::bot::options;
 use crate::fake_api::{
     BOT_USERNAME, Call, FakeApi, anonymous_admin_message, group_message, message, migrated_to, my_chat_member,
     private_chat, topic_message, unlimited,
@@ -140,15 +141,6 @@ struct Bot_ {
     app: Arc<App>,
     clock: Arc<ManualClock>,
     _dir: tempfile::TempDir,
-}
-
-fn options() -> Options {
-    Options {
-        limits: unlimited(),
-        retry_delay: Duration::from_millis(10),
-        max_retry_delay: Duration::from_millis(50),
-        ..Options::default()
-    }
 }
 
 /// The bot with daily sections, its clock at `at`, against a fresh fake server.

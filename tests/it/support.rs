@@ -104,3 +104,20 @@ pub fn bench_library() -> Option<&'static Library> {
     static LIBRARY: OnceLock<Option<Library>> = OnceLock::new();
     LIBRARY.get_or_init(|| bench_corpus().map(|dir| Library::load(&dir, analyzer()).unwrap())).as_ref()
 }
+
+/// Parses every `.txt` fixture in `dir` and compares `render`'s outline of it with the `.outline`
+/// file beside it; at least `at_least` fixtures must be there.
+pub fn assert_outlines(dir: &Path, render: impl Fn(&Digest, &[Problem]) -> String, at_least: usize) {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "txt") {
+            continue;
+        }
+        let (digest, problems) = parse_path(&path);
+        let expected = std::fs::read_to_string(path.with_extension("outline")).unwrap();
+        assert_same_text(&render(&digest.unwrap(), &problems), &expected, &path.display().to_string());
+        checked += 1;
+    }
+    assert!(checked >= at_least, "only {checked} fixtures found in {}", dir.display());
+}
