@@ -167,6 +167,34 @@ async fn deliver(daily: &Daily, outbox: &Outbox, due: Due, parts: Vec<String>, s
     outcome
 }
 
+/// Runs [`schedule`], starting it again should it ever fail: a bot meant to run for months must
+/// not stop delivering, silently, over one bad moment.
+pub async fn supervise(app: Arc<App>, outbox: Arc<Outbox>, me: String) {
+    loop {
+        let mut running = Running(tokio::spawn(schedule(app.clone(), outbox.clone(), me.clone())));
+        match (&mut running.0).await {
+            Err(e) if e.is_panic() => {
+                tracing::error!("the daily scheduler failed; starting it again in {RESTART_AFTER:?}");
+                tokio::time::sleep(RESTART_AFTER).await;
+            }
+            _ => return,
+        }
+    }
+}
+
+/// A wait before the scheduler starts again after a failure, so that a failure on every start
+/// does not spin.
+const RESTART_AFTER: Duration = Duration::from_secs(10);
+
+/// The scheduler's task, stopped with the supervisor that holds it.
+struct Running(tokio::task::JoinHandle<()>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Delivers daily sections as they fall due, until the task is stopped: sleeps until the next due
 /// time, or until a subscription or the plan changes.
 pub async fn schedule(app: Arc<App>, outbox: Arc<Outbox>, me: String) {

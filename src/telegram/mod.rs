@@ -101,7 +101,7 @@ pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> 
             // Deliveries carry deep links, which need the bot's name too.
             if scheduler.is_none() {
                 let (app, outbox) = (app.clone(), outbox.clone());
-                scheduler = Some(tokio::spawn(daily::schedule(app, outbox, me.username().to_string())));
+                scheduler = Some(tokio::spawn(daily::supervise(app, outbox, me.username().to_string())));
             }
             let polling = Polling::builder(bot.clone()).timeout(Duration::from_secs(10)).delete_webhook().await.build();
             let gate =
