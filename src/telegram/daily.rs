@@ -213,7 +213,9 @@ pub async fn schedule(app: Arc<App>, outbox: Arc<Outbox>, me: String) {
                 tracing::info!(delivered = report.delivered, stopped = report.stopped, "daily deliveries sent");
             }
         });
-        let sleep = match daily.next_due(app.utc()) {
+        let (looking, now) = (daily.clone(), app.utc());
+        let next = tokio::task::spawn_blocking(move || looking.next_due(now)).await;
+        let sleep = match next.unwrap_or(Ok(Some(now))) {
             Ok(Some(at)) => (at - app.utc()).to_std().unwrap_or(Duration::ZERO).clamp(SHORTEST_SLEEP, LONGEST_SLEEP),
             Ok(None) => LONGEST_SLEEP,
             Err(e) => {
