@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 use crate::app::App;
 use crate::app::daily::{Daily, Lock, Store};
+use crate::app::reload::Source;
 use crate::cmd::{check, search};
 use crate::config::Config;
 use crate::corpus::LoadOptions;
@@ -130,7 +131,8 @@ fn build_app(config: Config) -> Option<App> {
         config.corpus_dir.display(),
         started.elapsed().as_secs_f64()
     );
-    Some(App::new(library))
+    let source = Source { dir: config.corpus_dir.clone(), options: config.load_options() };
+    Some(App::new(library).with_admins(config.admins.iter().copied()).with_source(source))
 }
 
 /// The bot from `TELOXIDE_TOKEN` (and `TELOXIDE_API_URL`), or the exit code of why not.

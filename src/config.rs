@@ -33,6 +33,9 @@ pub struct Config {
     /// How many hours late a missed delivery (the bot was down at its time) is still made.
     #[serde(default = "default_catch_up_hours")]
     pub catch_up_hours: u32,
+    /// Telegram user ids allowed the admin commands (`/reload`).
+    #[serde(default)]
+    pub admins: Vec<i64>,
 }
 
 /// How an environment value becomes a TOML value.
@@ -42,6 +45,8 @@ enum Kind {
     Text,
     /// Read as TOML, as it would be written in the file: `64`.
     Number,
+    /// Comma-separated numbers: `1,2`.
+    List,
 }
 
 /// The keys, for the environment overrides.
@@ -52,6 +57,7 @@ const KEYS: &[(&str, Kind)] = &[
     ("daily_time", Kind::Text),
     ("timezone", Kind::Text),
     ("catch_up_hours", Kind::Number),
+    ("admins", Kind::List),
 ];
 
 /// The longest catch-up: a day late is the next day's delivery, not a late one.
@@ -90,6 +96,7 @@ impl Default for Config {
             daily_time: default_daily_time(),
             timezone: default_timezone(),
             catch_up_hours: default_catch_up_hours(),
+            admins: Vec::new(),
         }
     }
 }
@@ -157,6 +164,12 @@ impl Config {
                         .ok()
                         .and_then(|mut t| t.remove("v"))
                         .unwrap_or(toml::Value::String(value)),
+                    // What is not a list of numbers stays a string, rejected with the key named.
+                    Kind::List => value
+                        .split(',')
+                        .map(|item| item.trim().parse::<i64>().map(toml::Value::Integer))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_or(toml::Value::String(value.clone()), toml::Value::Array),
                 };
                 table.insert(key.to_string(), value);
                 overridden.push(name);
@@ -295,6 +308,16 @@ mod tests {
             let err = Config::parse(text, "test", no_env).unwrap_err().to_string();
             assert!(err.contains(key), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn admins_come_from_the_file_or_a_comma_separated_environment_variable() {
+        assert_eq!(Config::parse("admins = [7, 8]", "test", no_env).unwrap().admins, [7, 8]);
+        let env = |name: &str| (name == "DIGESTBOT_ADMINS").then(|| "1, 2".to_string());
+        assert_eq!(Config::parse("", "test", env).unwrap().admins, [1, 2]);
+        let env = |name: &str| (name == "DIGESTBOT_ADMINS").then(|| "1,alice".to_string());
+        let err = Config::parse("", "test", env).unwrap_err().to_string();
+        assert!(err.contains("admins") && err.contains("DIGESTBOT_ADMINS"), "{err}");
     }
 
     #[test]

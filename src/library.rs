@@ -4,6 +4,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use crate::corpus::{self, Corpus, LoadOptions, Loc};
 use crate::search::{Analyzer, IndexError, QueryError, Results, SearchIndex, parse_query};
 
@@ -137,5 +139,90 @@ impl Library {
         }
         let Some(at) = all.iter().position(|l| *l == loc) else { return (None, None) };
         (at.checked_sub(1).map(|i| all[i]), all.get(at + 1).copied())
+    }
+}
+
+/// What a reload changed, by id: what an admin added, removed or edited.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diff {
+    /// (id, title) of digests only in the new corpus.
+    pub digests_added: Vec<(String, String)>,
+    pub digests_removed: Vec<(String, String)>,
+    /// Digests in both whose passages differ.
+    pub digests_changed: Vec<(String, String)>,
+    /// (id, title) of speeches only in the new corpus.
+    pub speeches_added: Vec<(String, String)>,
+    pub speeches_removed: Vec<(String, String)>,
+    pub passages_added: usize,
+    pub passages_removed: usize,
+    /// Passages whose id stayed and whose text changed.
+    pub passages_changed: usize,
+}
+
+impl Diff {
+    /// What changed from `old` to `new`.
+    pub fn between(old: &Corpus, new: &Corpus) -> Diff {
+        let digests = |c: &Corpus| -> BTreeMap<String, String> {
+            c.digests.iter().map(|d| (d.id.clone(), d.title.clone())).collect()
+        };
+        let speeches = |c: &Corpus| -> BTreeMap<String, String> {
+            c.digests.iter().flat_map(|d| d.speeches.iter().map(|s| (s.id.clone(), s.title.clone()))).collect()
+        };
+        let passages = |c: &Corpus| -> BTreeMap<String, (String, String)> {
+            let mut all = BTreeMap::new();
+            for d in &c.digests {
+                for s in &d.speeches {
+                    for section in &s.sections {
+                        for p in &section.passages {
+                            all.insert(p.id.clone(), (d.id.clone(), p.text().to_string()));
+                        }
+                    }
+                }
+            }
+            all
+        };
+        let only = |a: &BTreeMap<String, String>, b: &BTreeMap<String, String>| -> Vec<(String, String)> {
+            a.iter().filter(|(id, _)| !b.contains_key(*id)).map(|(id, t)| (id.clone(), t.clone())).collect()
+        };
+        let (old_d, new_d) = (digests(old), digests(new));
+        let (old_s, new_s) = (speeches(old), speeches(new));
+        let (old_p, new_p) = (passages(old), passages(new));
+        let mut diff = Diff {
+            digests_added: only(&new_d, &old_d),
+            digests_removed: only(&old_d, &new_d),
+            speeches_added: only(&new_s, &old_s),
+            speeches_removed: only(&old_s, &new_s),
+            ..Diff::default()
+        };
+        let mut touched = BTreeSet::new();
+        for (id, (digest, text)) in &new_p {
+            match old_p.get(id) {
+                None => {
+                    diff.passages_added += 1;
+                    touched.insert(digest.clone());
+                }
+                Some((_, old_text)) if old_text != text => {
+                    diff.passages_changed += 1;
+                    touched.insert(digest.clone());
+                }
+                Some(_) => {}
+            }
+        }
+        for (id, (digest, _)) in &old_p {
+            if !new_p.contains_key(id) {
+                diff.passages_removed += 1;
+                touched.insert(digest.clone());
+            }
+        }
+        diff.digests_changed = touched
+            .into_iter()
+            .filter(|id| old_d.contains_key(id))
+            .filter_map(|id| new_d.get(&id).map(|title| (id.clone(), title.clone())))
+            .collect();
+        diff
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Diff::default()
     }
 }

@@ -1,7 +1,9 @@
 //! Every user-facing string and format, in one place: the wording of the bot can be read and
 //! changed here without touching its logic. Users read Chinese; operator diagnostics are English.
 
+use crate::app::reload::Outcome;
 use crate::corpus::{Digest, Located, Section, Speech};
+use crate::library::Diff;
 use crate::search::QueryError;
 
 /// The commands, as Telegram's menu shows them and in `/help` order.
@@ -301,6 +303,71 @@ pub fn plan_restarts(total: usize) -> String {
 
 pub const READ_ON: &str = "在机器人里接着读 ›";
 pub const EDITORS_NOTE: &str = "编者按";
+
+// Administration.
+
+pub const ADMINS_ONLY: &str = "抱歉，这个命令只有管理员可以使用。";
+pub const RELOADING: &str = "正在重新加载语料库……（加载期间搜索照常）";
+
+/// Items of a diff list shown, at most; the rest are counted.
+const DIFF_ITEMS: usize = 10;
+
+fn diff_items(out: &mut String, head: &str, items: &[(String, String)]) {
+    if items.is_empty() {
+        return;
+    }
+    out.push_str(&format!("\n{head}（{}）：", items.len()));
+    for (id, title) in items.iter().take(DIFF_ITEMS) {
+        out.push_str(&format!("\n  {title} [{id}]"));
+    }
+    if items.len() > DIFF_ITEMS {
+        out.push_str(&format!("\n  ……另有 {} 项", items.len() - DIFF_ITEMS));
+    }
+}
+
+fn diff_text(diff: &Diff) -> String {
+    let mut out = String::new();
+    diff_items(&mut out, "新增摘登", &diff.digests_added);
+    diff_items(&mut out, "删除摘登", &diff.digests_removed);
+    diff_items(&mut out, "改动的摘登", &diff.digests_changed);
+    diff_items(&mut out, "新增发言", &diff.speeches_added);
+    diff_items(&mut out, "删除发言", &diff.speeches_removed);
+    out.push_str(&format!(
+        "\n段落：新增 {}，删除 {}，改动 {}",
+        diff.passages_added, diff.passages_removed, diff.passages_changed
+    ));
+    out
+}
+
+/// The answer to `/reload`.
+pub fn reload_outcome(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Reloaded { diff, warnings, seconds } => {
+            let mut out = if diff.is_empty() {
+                format!("语料库没有变化（用时 {seconds:.1} 秒）。")
+            } else {
+                format!("语料库已更新（用时 {seconds:.1} 秒）。{}", diff_text(diff))
+            };
+            if !warnings.is_empty() {
+                out.push_str(&format!("\n\n提示（不影响加载，{} 条）：", warnings.len()));
+                for warning in warnings.iter().take(DIFF_ITEMS) {
+                    out.push_str(&format!("\n{warning}"));
+                }
+            }
+            out
+        }
+        Outcome::Refused { problems } => {
+            let mut out =
+                format!("语料库有错误，没有更新，仍在使用原来的语料。请改正这 {} 个问题后再 /reload：", problems.len());
+            for problem in problems {
+                out.push_str(&format!("\n{problem}"));
+            }
+            out
+        }
+        Outcome::Failed(why) => format!("无法重新加载语料库，仍在使用原来的语料：{why}"),
+        Outcome::Unavailable => "这里不能重新加载语料库。".to_string(),
+    }
+}
 
 // The terminal.
 

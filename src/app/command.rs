@@ -18,6 +18,8 @@ pub enum Command {
     Daily,
     /// The section due today, without advancing anything.
     Today,
+    /// Reload the corpus (admins).
+    Reload,
 }
 
 impl Command {
@@ -68,6 +70,7 @@ pub fn parse(text: &str, me: &str) -> Parsed {
         "unsubscribe" => Command::Unsubscribe,
         "daily" => Command::Daily,
         "today" => Command::Today,
+        "reload" => Command::Reload,
         "" => return Parsed::Text,
         _ => return Parsed::Unknown { name: name.to_string(), addressed: target.is_some() },
     };

@@ -14,6 +14,7 @@ mod inline;
 mod limiter;
 mod query_cache;
 mod reading;
+pub mod reload;
 pub mod reply;
 mod search;
 
@@ -33,7 +34,8 @@ use self::browse::RandomPicker;
 use self::command::{Command, Parsed};
 use self::limiter::Limiter;
 use self::query_cache::QueryCache;
-use self::reply::{Button, Response, Rich};
+use self::reload::{Outcome, Reloader, Source};
+use self::reply::{Button, Effect, Response, Rich};
 use crate::library::{Library, Target};
 use crate::messages as msg;
 
@@ -83,6 +85,11 @@ pub struct App {
     random: RandomPicker,
     /// Daily sections, where there is a database for them (not in the terminal).
     daily: Option<Arc<Daily>>,
+    /// Telegram user ids that may run admin commands.
+    admins: std::collections::HashSet<i64>,
+    /// Where the corpus is reloaded from.
+    source: Option<Source>,
+    reloader: Reloader,
 }
 
 impl std::fmt::Debug for App {
@@ -105,7 +112,56 @@ impl App {
             queries: QueryCache::new(QUERY_CACHE),
             random: RandomPicker::new(),
             daily: None,
+            admins: Default::default(),
+            source: None,
+            reloader: Reloader::default(),
         }
+    }
+
+    /// The app with these admins.
+    pub fn with_admins(mut self, admins: impl IntoIterator<Item = i64>) -> App {
+        self.admins = admins.into_iter().collect();
+        self
+    }
+
+    /// The app that reloads its corpus from `source`.
+    pub fn with_source(mut self, source: Source) -> App {
+        self.source = Some(source);
+        self
+    }
+
+    pub fn is_admin(&self, user: i64) -> bool {
+        self.admins.contains(&user)
+    }
+
+    /// Parses and indexes the corpus again, while the current library keeps answering, and puts
+    /// it in place when no file has an error. Blocking: the edge runs it off its async workers.
+    /// Reloads asked for while one runs share its outcome.
+    pub fn reload(&self) -> Outcome {
+        let Some(source) = &self.source else { return Outcome::Unavailable };
+        self.reloader.run(|| {
+            let started = std::time::Instant::now();
+            let current = self.library();
+            let (library, warnings) = match reload::load(source, &current) {
+                Ok(loaded) => loaded,
+                Err(outcome) => return *outcome,
+            };
+            let diff = crate::library::Diff::between(&current.corpus, &library.corpus);
+            let library = Arc::new(library);
+            self.library.store(library.clone());
+            // Chats whose next section went move on to the next one left.
+            if let Some(daily) = &self.daily
+                && let Err(e) = daily.follow(&library)
+            {
+                tracing::error!("the daily plan could not follow the reload: {e}");
+            }
+            Outcome::Reloaded { diff, warnings, seconds: reload::seconds(started) }
+        })
+    }
+
+    /// The answer to a reload.
+    pub fn reload_reply(&self, outcome: &Outcome) -> Response {
+        Response::text(plain(&msg::reload_outcome(outcome)))
     }
 
     /// The app with daily sections.
@@ -221,6 +277,14 @@ impl App {
             Command::Unsubscribe => self.on_daily(|d| d.unsubscribe(caller)),
             Command::Daily => self.on_daily(|d| d.status(library, caller, self.utc())),
             Command::Today => self.on_daily(|d| d.today(library, caller, self.utc())),
+            Command::Reload if !self.is_admin(caller.user) => {
+                tracing::warn!(user = caller.user, "a non-admin asked for /reload");
+                Response::text(plain(msg::ADMINS_ONLY))
+            }
+            Command::Reload => {
+                tracing::info!(user = caller.user, "reload asked for");
+                Response { effect: Some(Effect::Reload), ..Response::default() }
+            }
         }
     }
 

@@ -88,6 +88,16 @@ pub struct Response {
     pub edit: Option<Message>,
     /// A short notice for whoever pressed a button (Telegram's callback answer).
     pub notice: Option<String>,
+    /// Work the edge must start, whose reply comes when it is done.
+    pub effect: Option<Effect>,
+}
+
+/// Slow work an input asks for: the edge runs it off the handler, then answers with
+/// [`crate::app::App::reload_reply`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Reload the corpus ([`crate::app::App::reload`]).
+    Reload,
 }
 
 impl Response {

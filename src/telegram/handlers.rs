@@ -14,7 +14,7 @@ use super::Tg;
 use super::admission::Refusals;
 use super::outbox::{Failure, Outbox, Place, Priority, Request};
 use super::render;
-use crate::app::reply::Message as Reply;
+use crate::app::reply::{Effect, Message as Reply};
 use crate::app::{App, Caller};
 use crate::logging::redact;
 
@@ -182,8 +182,44 @@ pub(super) async fn on_message(
         }
         (None, None) => app.handle_non_text(caller),
     };
+    if response.effect == Some(Effect::Reload) {
+        tokio::spawn(reload(app.clone(), outbox.clone(), me.username().to_string(), place_of(&msg)));
+    }
     queue_messages(&outbox, me.username(), place_of(&msg), response.messages);
     Ok(())
+}
+
+/// How long a reload may take before the admin is told it is under way.
+const RELOAD_PATIENCE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Runs a reload off the async workers and answers with what changed. A reload that takes longer
+/// than [`RELOAD_PATIENCE`] says so first, then edits that message into the answer.
+async fn reload(app: Arc<App>, outbox: Arc<Outbox>, me: String, place: Place) {
+    let reloading = app.clone();
+    let work = tokio::task::spawn_blocking(move || reloading.reload());
+    tokio::pin!(work);
+    let mut progress = None;
+    let outcome = match tokio::time::timeout(RELOAD_PATIENCE, &mut work).await {
+        Ok(done) => done,
+        Err(_) => {
+            let text = render::escape(crate::messages::RELOADING);
+            match outbox.send(Priority::Reply, Request::Send { place, html: text, keyboard: None }).await {
+                Ok(sent) => progress = sent.id,
+                Err(failure) => log_failure(&failure, place.chat),
+            }
+            work.await
+        }
+    };
+    let outcome = outcome.unwrap_or(crate::app::reload::Outcome::Failed("the reload stopped".into()));
+    let reply = app.reload_reply(&outcome);
+    for message in reply.messages {
+        match progress.take() {
+            Some(id) => edit_or_send(&outbox, &me, place, id, &message).await,
+            None => {
+                let _ = send(&outbox, &me, place, &message).await;
+            }
+        }
+    }
 }
 
 /// Asks Telegram, at the time of asking, whether `user` administers the group `chat`. Unknown

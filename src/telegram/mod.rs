@@ -91,6 +91,7 @@ pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> 
         builder = builder.enable_ctrlc_handler();
     }
     let mut dispatcher = builder.build();
+    let hangups = tokio::spawn(reload_on_hangup(app.clone()));
     let mut backoff = options.retry_delay;
     let mut scheduler = None;
     loop {
@@ -120,6 +121,7 @@ pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> 
                 if let Some(scheduler) = scheduler {
                     scheduler.abort();
                 }
+                hangups.abort();
                 tracing::info!("stopped");
                 return Ok(());
             }
@@ -127,6 +129,7 @@ pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> 
                 if let Some(scheduler) = scheduler {
                     scheduler.abort();
                 }
+                hangups.abort();
                 return Err(Stop::TokenRejected);
             }
             Err(e) => {
@@ -166,6 +169,21 @@ pub async fn deliver_once(bot: Bot, app: Arc<App>, at: DateTime<Utc>, options: O
         let done = pass.finish().await;
         report.delivered += done.delivered;
         report.stopped += done.stopped;
+    }
+}
+
+/// Reloads the corpus on each SIGHUP, as `/reload` does, logging the outcome.
+async fn reload_on_hangup(app: Arc<App>) {
+    let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else {
+        tracing::warn!("cannot listen for SIGHUP; reload with /reload");
+        return;
+    };
+    while hangups.recv().await.is_some() {
+        let reloading = app.clone();
+        match tokio::task::spawn_blocking(move || reloading.reload()).await {
+            Ok(outcome) => tracing::info!("SIGHUP: {}", messages::reload_outcome(&outcome)),
+            Err(e) => tracing::error!("SIGHUP: the reload failed: {e}"),
+        }
     }
 }
 

@@ -120,6 +120,8 @@ pub struct Slot(());
 /// A message that went out.
 #[derive(Debug, Clone)]
 pub struct Sent {
+    /// The message's id, when Telegram's answer could be read.
+    pub id: Option<MessageId>,
     /// The group became a supergroup with this id, and the message went there.
     pub moved_to: Option<ChatId>,
 }
@@ -268,12 +270,12 @@ impl Outbox {
             let chat = request.chat().0;
             self.pace(chat, priority, slot.take()).await;
             let error = match self.execute(&request).await {
-                Ok(_) => return Ok(Sent { moved_to }),
+                Ok(message) => return Ok(Sent { id: Some(message.id), moved_to }),
                 // Telegram took it but its answer does not parse (a field newer than teloxide):
                 // sending it again would send it twice.
                 Err(RequestError::InvalidJson { raw, .. }) if raw.contains("\"ok\":true") => {
                     tracing::warn!(chat, "Telegram's answer to a message could not be read; taking it as sent");
-                    return Ok(Sent { moved_to });
+                    return Ok(Sent { id: None, moved_to });
                 }
                 Err(e) => e,
             };

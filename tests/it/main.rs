@@ -13,5 +13,6 @@ mod daily;
 mod fake_api;
 mod html;
 mod presentation;
+mod reload;
 mod search;
 mod support;

@@ -1,0 +1,102 @@
+//! `/reload` as a transaction: admins only; a bad file is named and changes nothing; a good
+//! change is served at once and reported by id and title.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use digestbot::app::reload::{Outcome, Source};
+use digestbot::app::reply::Effect;
+use digestbot::app::{App, Caller};
+use digestbot::corpus::LoadOptions;
+use digestbot::library::Library;
+use digestbot::telegram::Options;
+use teloxide::Bot;
+
+use crate::bot::options;
+use crate::fake_api::{BOT_USERNAME, FakeApi, message, private_chat};
+use crate::support::{analyzer, fixture_corpus};
+
+const ADMIN: i64 = 77;
+
+/// A corpus of its own (a copy of the fixture), and an app that reloads from it.
+fn app_on_copy() -> (tempfile::TempDir, Arc<App>) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture_corpus().join("anhui-renda-huiyi.txt"), dir.path().join("anhui-renda-huiyi.txt")).unwrap();
+    let app = App::new(Library::load(dir.path(), analyzer()).unwrap())
+        .with_admins([ADMIN])
+        .with_source(Source { dir: dir.path().to_path_buf(), options: LoadOptions::default() });
+    (dir, Arc::new(app))
+}
+
+fn hits(app: &App, query: &str) -> usize {
+    app.library().search(query, 0, 1).unwrap().total
+}
+
+fn add(dir: &Path, name: &str) {
+    std::fs::copy(fixture_corpus().join("anhui-renda-huiyi.txt"), dir.join(name)).unwrap();
+}
+
+#[test]
+fn only_admins_may_reload_and_others_are_told_so_politely() {
+    let (_dir, app) = app_on_copy();
+    let refused = app.handle_text(Caller::private(5), "/reload", BOT_USERNAME);
+    assert!(refused.effect.is_none());
+    assert!(refused.messages[0].text.to_plain().contains("只有管理员"));
+    let asked = app.handle_text(Caller::private(ADMIN), "/reload", BOT_USERNAME);
+    assert_eq!(asked.effect, Some(Effect::Reload));
+}
+
+#[test]
+fn a_corrupt_file_is_named_and_the_old_corpus_keeps_serving() {
+    let (dir, app) = app_on_copy();
+    let before = hits(&app, "人大代表");
+    std::fs::write(dir.path().join("broken.txt"), [0u8; 4096]).unwrap();
+    let outcome = app.reload();
+    let Outcome::Refused { problems } = &outcome else { panic!("{outcome:?}") };
+    assert!(problems.iter().any(|p| p.starts_with("broken.txt:")), "{problems:?}");
+    let reply = app.reload_reply(&outcome).messages[0].text.to_plain();
+    assert!(reply.contains("没有更新") && reply.contains("broken.txt:"), "{reply}");
+    assert_eq!(hits(&app, "人大代表"), before);
+    assert_eq!(app.library().corpus.digests.len(), 1);
+}
+
+#[test]
+fn an_added_digest_is_served_at_once_and_reported_by_id_and_title() {
+    let (dir, app) = app_on_copy();
+    let before = hits(&app, "人大代表");
+    let unchanged = app.reload();
+    assert!(app.reload_reply(&unchanged).messages[0].text.to_plain().contains("没有变化"));
+    add(dir.path(), "second.txt");
+    let outcome = app.reload();
+    let Outcome::Reloaded { diff, .. } = &outcome else { panic!("{outcome:?}") };
+    assert_eq!(diff.digests_added.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(), ["second"]);
+    assert!(diff.digests_removed.is_empty() && diff.passages_removed == 0);
+    assert_eq!(hits(&app, "人大代表"), before * 2, "the new digest is searched");
+    let reply = app.reload_reply(&outcome).messages[0].text.to_plain();
+    assert!(reply.contains("新增摘登（1）") && reply.contains("[second]"), "{reply}");
+    std::fs::remove_file(dir.path().join("second.txt")).unwrap();
+    let Outcome::Reloaded { diff, .. } = app.reload() else { panic!() };
+    assert_eq!(diff.digests_removed.len(), 1);
+}
+
+#[tokio::test]
+async fn an_admin_reloads_from_telegram_and_gets_the_answer_in_the_chat() {
+    let (dir, app) = app_on_copy();
+    let api = FakeApi::start().await;
+    let bot = Bot::new("1:RELOAD").set_api_url(api.url.parse().unwrap());
+    tokio::spawn(digestbot::telegram::run(bot, app, Options { ..options() }));
+    add(dir.path(), "second.txt");
+    api.push(message(private_chat(5), 5, "/reload"));
+    api.push(message(private_chat(ADMIN), ADMIN, "/reload"));
+    let calls = api
+        .wait_until("the reload's answer", |c| {
+            c.iter().any(|c| c.method == "sendmessage" && c.body["chat_id"] == ADMIN)
+                && c.iter().any(|c| c.method == "sendmessage" && c.body["chat_id"] == 5)
+        })
+        .await;
+    let to = |chat: i64| {
+        calls.iter().find(|c| c.body["chat_id"] == chat).map(|c| c.body["text"].as_str().unwrap().to_string()).unwrap()
+    };
+    assert!(to(5).contains("只有管理员"), "{}", to(5));
+    assert!(to(ADMIN).contains("语料库已更新") && to(ADMIN).contains("[second]"), "{}", to(ADMIN));
+}
