@@ -21,6 +21,9 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("start", "开始"),
 ];
 
+/// Commands only admins see, in their menu and in `/help`.
+pub const ADMIN_COMMANDS: &[(&str, &str)] = &[("reload", "重新加载语料库（管理员）"), ("stats", "运行状态（管理员）")];
+
 // How the corpus is named wherever it is shown.
 
 /// `《speech title》`
@@ -142,6 +145,11 @@ pub const HELP: &str = "用法\n\n\
 /daily — 推送状态；/today — 今天的一节；/unsubscribe — 停止（进度保留）\n\
 群里只有管理员可以开启或停止。\n\n\
 私聊时直接发送文字就是搜索。在任何聊天里输入 @机器人名 关键词，可以把段落分享出去。";
+
+/// `/help`'s part for admins.
+pub const HELP_ADMIN: &str = "\n\n管理员\n\
+/reload — 重新加载语料库：有错误的文件会逐条列出，语料保持不变；成功时列出新增、删除和改动\n\
+/stats — 运行状态：语料、内存、搜索延迟、每日一节";
 
 pub const SEARCH_USAGE: &str = "请在 /search 后面写上要找的词，例如：/search 人大代表";
 pub const READ_USAGE: &str = "请在 /read 后面写上编号，例如搜索结果末尾的编号。也可以用 /toc 浏览目录。";
@@ -367,6 +375,50 @@ pub fn reload_outcome(outcome: &Outcome) -> String {
         Outcome::Failed(why) => format!("无法重新加载语料库，仍在使用原来的语料：{why}"),
         Outcome::Unavailable => "这里不能重新加载语料库。".to_string(),
     }
+}
+
+/// What `/stats` shows.
+pub struct StatsView {
+    pub digests: usize,
+    pub speeches: usize,
+    pub passages: usize,
+    pub index_mb: f64,
+    pub resident_mb: Option<f64>,
+    pub uptime_s: u64,
+    pub inputs: u64,
+    pub searches: u64,
+    pub search_p50_ms: f64,
+    pub search_p99_ms: f64,
+    /// Daily sections: active, stopped, delivered today (UTC).
+    pub daily: Option<(u64, u64, u64)>,
+    pub version: &'static str,
+    pub commit: &'static str,
+}
+
+pub fn stats(v: &StatsView) -> String {
+    let memory = v.resident_mb.map_or("未知".to_string(), |mb| format!("{mb:.0} MB"));
+    let (days, hours, minutes) = (v.uptime_s / 86400, v.uptime_s / 3600 % 24, v.uptime_s / 60 % 60);
+    let daily = match v.daily {
+        Some((active, stopped, today)) => {
+            format!("订阅 {active} 个（已停止 {stopped} 个），今天（UTC）推送 {today} 次")
+        }
+        None => "未启用".to_string(),
+    };
+    format!(
+        "📊 运行状态\n语料：{} 份摘登、{} 篇发言、{} 段\n索引：{:.1} MB；内存：{memory}\n\
+         已运行：{days} 天 {hours} 小时 {minutes} 分\n处理输入：{} 次；搜索：{} 次，p50 {:.1} ms，p99 {:.1} ms\n\
+         每日一节：{daily}\n版本：{}（{}）",
+        v.digests,
+        v.speeches,
+        v.passages,
+        v.index_mb,
+        v.inputs,
+        v.searches,
+        v.search_p50_ms,
+        v.search_p99_ms,
+        v.version,
+        v.commit
+    )
 }
 
 // The terminal.

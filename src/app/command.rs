@@ -20,6 +20,8 @@ pub enum Command {
     Today,
     /// Reload the corpus (admins).
     Reload,
+    /// How the bot is doing (admins).
+    Stats,
 }
 
 impl Command {
@@ -71,6 +73,7 @@ pub fn parse(text: &str, me: &str) -> Parsed {
         "daily" => Command::Daily,
         "today" => Command::Today,
         "reload" => Command::Reload,
+        "stats" => Command::Stats,
         "" => return Parsed::Text,
         _ => return Parsed::Unknown { name: name.to_string(), addressed: target.is_some() },
     };

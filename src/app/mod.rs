@@ -17,6 +17,7 @@ mod reading;
 pub mod reload;
 pub mod reply;
 mod search;
+pub mod stats;
 
 use std::sync::Arc;
 
@@ -90,6 +91,7 @@ pub struct App {
     /// Where the corpus is reloaded from.
     source: Option<Source>,
     reloader: Reloader,
+    stats: stats::Stats,
 }
 
 impl std::fmt::Debug for App {
@@ -115,6 +117,7 @@ impl App {
             admins: Default::default(),
             source: None,
             reloader: Reloader::default(),
+            stats: stats::Stats::new(),
         }
     }
 
@@ -132,6 +135,13 @@ impl App {
 
     pub fn is_admin(&self, user: i64) -> bool {
         self.admins.contains(&user)
+    }
+
+    /// The admins' user ids, in order.
+    pub fn admins(&self) -> Vec<i64> {
+        let mut admins: Vec<i64> = self.admins.iter().copied().collect();
+        admins.sort_unstable();
+        admins
     }
 
     /// Parses and indexes the corpus again, while the current library keeps answering, and puts
@@ -196,11 +206,22 @@ impl App {
         if !admission::is_ours(caller, &parsed) {
             return Response::silence();
         }
+        self.stats.input();
         let library = self.library();
+        let started = std::time::Instant::now();
         match parsed {
+            Parsed::Command(Command::Search(query)) if !query.trim().is_empty() => {
+                let response = search::page(&library, &self.queries, caller, &query, 0);
+                self.stats.search(started.elapsed());
+                response
+            }
             Parsed::Command(command) => self.command(&library, caller, command),
             Parsed::Unknown { name, .. } => Response::text(plain(&msg::unknown_command(&name))),
-            Parsed::Text => search::page(&library, &self.queries, caller, text.trim(), 0),
+            Parsed::Text => {
+                let response = search::page(&library, &self.queries, caller, text.trim(), 0);
+                self.stats.search(started.elapsed());
+                response
+            }
             Parsed::OtherBot => Response::silence(),
         }
     }
@@ -213,6 +234,7 @@ impl App {
     /// A button press with its callback data. The edge answers every press (so the button stops
     /// spinning), with `notice` when there is one.
     pub fn handle_callback(&self, caller: Caller, data: &str) -> Response {
+        self.stats.input();
         let Some(action) = Action::decode(data) else { return Response::notice(msg::EXPIRED) };
         // A search made on behalf of a chat (an anonymous group admin) may be paged by its members.
         if let Action::Page { owner, .. } | Action::SpeakerPage { owner, .. } = action
@@ -264,6 +286,9 @@ impl App {
                 let speeches = corpus.digests.iter().map(|d| d.speeches.len()).sum();
                 Response::text(plain(&msg::welcome(corpus.digests.len(), speeches, corpus.passage_count())))
             }
+            Command::Help if self.is_admin(caller.user) => {
+                Response::text(plain(&format!("{}{}", msg::HELP, msg::HELP_ADMIN)))
+            }
             Command::Help => Response::text(plain(msg::HELP)),
             Command::Search(query) if query.trim().is_empty() => Response::text(plain(msg::SEARCH_USAGE)),
             Command::Search(query) => search::page(library, &self.queries, caller, &query, 0),
@@ -277,10 +302,11 @@ impl App {
             Command::Unsubscribe => self.on_daily(|d| d.unsubscribe(caller)),
             Command::Daily => self.on_daily(|d| d.status(library, caller, self.utc())),
             Command::Today => self.on_daily(|d| d.today(library, caller, self.utc())),
-            Command::Reload if !self.is_admin(caller.user) => {
-                tracing::warn!(user = caller.user, "a non-admin asked for /reload");
+            Command::Reload | Command::Stats if !self.is_admin(caller.user) => {
+                tracing::warn!(user = caller.user, "a non-admin asked for an admin command");
                 Response::text(plain(msg::ADMINS_ONLY))
             }
+            Command::Stats => self.stats(library),
             Command::Reload => {
                 tracing::info!(user = caller.user, "reload asked for");
                 Response { effect: Some(Effect::Reload), ..Response::default() }
@@ -306,7 +332,39 @@ impl App {
     /// Inline mode: hits as articles to share, [`INLINE_PAGE_SIZE`] a page; `offset` is the page
     /// number Telegram hands back.
     pub fn inline(&self, query: &str, offset: &str) -> InlineAnswer {
-        inline::answer(&self.library(), query, offset)
+        self.stats.input();
+        let started = std::time::Instant::now();
+        let answer = inline::answer(&self.library(), query, offset);
+        self.stats.search(started.elapsed());
+        answer
+    }
+
+    /// What `/stats` shows.
+    fn stats(&self, library: &Library) -> Response {
+        let corpus = &library.corpus;
+        let speeches = corpus.digests.iter().map(|d| d.speeches.len()).sum();
+        let snapshot = self.stats.snapshot();
+        let daily = self.daily.as_ref().map(|daily| {
+            let (active, inactive) = daily.counts().unwrap_or((0, 0));
+            let today = daily.delivered_on(self.utc().date_naive()).unwrap_or(0);
+            (active, inactive, today)
+        });
+        let text = msg::stats(&msg::StatsView {
+            digests: corpus.digests.len(),
+            speeches,
+            passages: corpus.passage_count(),
+            index_mb: library.index.size_bytes() as f64 / 1048576.0,
+            resident_mb: stats::resident_bytes().map(|b| b as f64 / 1048576.0),
+            uptime_s: snapshot.uptime.as_secs(),
+            inputs: snapshot.inputs,
+            searches: snapshot.searches,
+            search_p50_ms: snapshot.search_p50_ms,
+            search_p99_ms: snapshot.search_p99_ms,
+            daily,
+            version: env!("CARGO_PKG_VERSION"),
+            commit: env!("DIGESTBOT_COMMIT"),
+        });
+        Response::text(plain(&text))
     }
 }
 

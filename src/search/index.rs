@@ -163,6 +163,11 @@ impl SearchIndex {
         self.locs.len()
     }
 
+    /// Bytes the index takes (in memory).
+    pub fn size_bytes(&self) -> u64 {
+        self.reader.searcher().space_usage().map_or(0, |usage| usage.total().get_bytes())
+    }
+
     pub fn is_empty(&self) -> bool {
         self.locs.is_empty()
     }

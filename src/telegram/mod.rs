@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
-use teloxide::types::BotCommand;
+use teloxide::types::{BotCommand, BotCommandScope, Recipient};
 use teloxide::update_listeners::Polling;
 use teloxide::{ApiError, RequestError};
 
@@ -96,7 +96,7 @@ pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> 
     let mut scheduler = None;
     loop {
         let served = async {
-            set_commands(&bot, &token).await;
+            set_commands(&bot, &token, &app.admins()).await;
             // The gate needs the bot's name before the first update: ask for it here.
             let me = bot.get_me().await?;
             // Deliveries carry deep links, which need the bot's name too.
@@ -188,10 +188,19 @@ async fn reload_on_hangup(app: Arc<App>) {
 }
 
 /// The command menu Telegram shows, in Chinese.
-async fn set_commands(bot: &Tg, token: &str) {
-    let commands: Vec<BotCommand> =
-        messages::COMMANDS.iter().map(|(name, about)| BotCommand::new(*name, *about)).collect();
-    if let Err(e) = bot.set_my_commands(commands).await {
+async fn set_commands(bot: &Tg, token: &str, admins: &[i64]) {
+    let menu = |entries: &[(&str, &str)]| -> Vec<BotCommand> {
+        entries.iter().map(|(name, about)| BotCommand::new(*name, *about)).collect()
+    };
+    if let Err(e) = bot.set_my_commands(menu(messages::COMMANDS)).await {
         tracing::warn!("setMyCommands failed: {}", redact(&e.to_string(), token));
+    }
+    // Admins see their commands too, in their private chat with the bot only.
+    let with_admin: Vec<(&str, &str)> = messages::COMMANDS.iter().chain(messages::ADMIN_COMMANDS).copied().collect();
+    for &admin in admins {
+        let scope = BotCommandScope::Chat { chat_id: Recipient::Id(ChatId(admin)) };
+        if let Err(e) = bot.set_my_commands(menu(&with_admin)).scope(scope).await {
+            tracing::warn!(admin, "setMyCommands for an admin failed: {}", redact(&e.to_string(), token));
+        }
     }
 }

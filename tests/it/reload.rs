@@ -1,5 +1,6 @@
-//! `/reload` as a transaction: admins only; a bad file is named and changes nothing; a good
-//! change is served at once and reported by id and title.
+//! Administration: `/reload` as a transaction (admins only; a bad file is named and changes
+//! nothing; a good change is served at once and reported by id and title), `/stats`, and the
+//! admin commands shown to admins only.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -99,4 +100,53 @@ async fn an_admin_reloads_from_telegram_and_gets_the_answer_in_the_chat() {
     };
     assert!(to(5).contains("只有管理员"), "{}", to(5));
     assert!(to(ADMIN).contains("语料库已更新") && to(ADMIN).contains("[second]"), "{}", to(ADMIN));
+}
+
+#[test]
+fn stats_are_for_admins_and_count_what_was_served() {
+    let (_dir, app) = app_on_copy();
+    let say =
+        |user: i64, text: &str| app.handle_text(Caller::private(user), text, BOT_USERNAME).messages[0].text.to_plain();
+    assert!(say(5, "/stats").contains("只有管理员"));
+    say(5, "人大代表");
+    say(5, "/search 预算");
+    let stats = say(ADMIN, "/stats");
+    let digests = app.library().corpus.digests.len();
+    assert!(stats.contains(&format!("语料：{digests} 份摘登")), "{stats}");
+    assert!(stats.contains("搜索：2 次"), "{stats}");
+    assert!(stats.contains(env!("CARGO_PKG_VERSION")), "{stats}");
+}
+
+#[test]
+fn help_mentions_the_admin_commands_to_admins_only() {
+    let (_dir, app) = app_on_copy();
+    let help = |user: i64| app.handle_text(Caller::private(user), "/help", BOT_USERNAME).messages[0].text.to_plain();
+    assert!(help(ADMIN).contains("/reload") && help(ADMIN).contains("/stats"));
+    assert!(!help(5).contains("/reload") && !help(5).contains("/stats"));
+}
+
+#[tokio::test]
+async fn the_command_menu_shows_admin_commands_in_the_admins_chats_only() {
+    let (_dir, app) = app_on_copy();
+    let api = FakeApi::start().await;
+    let bot = Bot::new("1:MENU").set_api_url(api.url.parse().unwrap());
+    tokio::spawn(digestbot::telegram::run(bot, app, options()));
+    let calls = api.wait_until("both menus", |c| c.iter().filter(|c| c.method == "setmycommands").count() >= 2).await;
+    let menus: Vec<(Option<i64>, Vec<String>)> = calls
+        .iter()
+        .filter(|c| c.method == "setmycommands")
+        .map(|c| {
+            let names =
+                c.body["commands"].as_array().unwrap().iter().map(|c| c["command"].as_str().unwrap().to_string());
+            (c.body["scope"]["chat_id"].as_i64(), names.collect())
+        })
+        .collect();
+    let everyone = &menus.iter().find(|(scope, _)| scope.is_none()).unwrap().1;
+    let admin = &menus.iter().find(|(scope, _)| *scope == Some(ADMIN)).unwrap().1;
+    assert!(!everyone.contains(&"reload".to_string()) && !everyone.contains(&"stats".to_string()));
+    assert!(
+        admin.contains(&"reload".to_string())
+            && admin.contains(&"stats".to_string())
+            && admin.contains(&"search".to_string())
+    );
 }

@@ -431,6 +431,11 @@ impl Daily {
         self.store.counts()
     }
 
+    /// Deliveries finished on a UTC day.
+    pub fn delivered_on(&self, date: NaiveDate) -> Result<u64, StoreError> {
+        self.store.finished_on(date)
+    }
+
     fn next_text(&self, sub: &Subscription, now: DateTime<Utc>) -> String {
         let last = sub.last.as_ref().map(|last| last.date);
         let (date, at) = sub.schedule.next_due(now, sub.since, last, self.settings.catch_up);
