@@ -26,7 +26,7 @@ pub const MAX_DIGEST_ID: usize = 22;
 pub const DEFAULT_MAX_FILE_MB: u32 = 32;
 
 /// The largest `max_file_mb` allowed: a file no larger has fewer lines than `u32::MAX`, so that
-/// line numbers (and the ids made of them) stay distinct.
+/// line numbers stay distinct.
 pub const LARGEST_MAX_FILE_MB: u32 = 4095;
 
 const MB: u64 = 1024 * 1024;
