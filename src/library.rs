@@ -105,7 +105,9 @@ impl Library {
                 }
             }
         }
-        None
+        // Links shared when ids were line numbers.
+        let current = corpus::ids::legacy_id(digest, rest)?;
+        if current == id { None } else { self.find(current) }
     }
 
     /// Every passage in corpus order.

@@ -16,7 +16,7 @@
 
 use std::collections::HashSet;
 
-use super::model::Digest;
+use super::model::{Digest, Speech};
 
 /// Characters of an id's hash: 40 bits, so that a digest of a few thousand elements has no
 /// collision in practice, and `MAX_DIGEST_ID` + 2 + 8 = 32 characters at most.
@@ -103,10 +103,54 @@ pub fn is_element_suffix(suffix: &str) -> bool {
     if rest.len() == HASH_CHARS && rest.bytes().all(|b| ALPHABET.contains(&b)) {
         return true;
     }
-    match rest.strip_prefix('x') {
-        Some(digits) => u32::from_str_radix(digits, 36).is_ok_and(|n| n >= DECIMAL_LINES && base36(n) == digits),
-        None => !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()),
+    // Any run of digits, not just those that fit a u32: `a_p99999999999` reads as an element id too.
+    if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
     }
+    legacy_line(suffix).is_some()
+}
+
+/// The line an id of the line-number era (`p47`, `px1njchs`) starts on, with its kind.
+fn legacy_line(suffix: &str) -> Option<(char, u32)> {
+    let kind = suffix.chars().next().filter(|k| matches!(k, 's' | 'c' | 'p'))?;
+    let rest = &suffix[1..];
+    let line = match rest.strip_prefix('x') {
+        Some(digits) => u32::from_str_radix(digits, 36).ok().filter(|&n| n >= DECIMAL_LINES && base36(n) == digits)?,
+        None if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) => rest.parse().ok()?,
+        None => return None,
+    };
+    Some((kind, line))
+}
+
+/// The id now of what an id of the line-number era (`anhui-renda-huiyi_p47`, given as its
+/// `suffix` `p47`) named in `digest`: the element of that kind that starts on that line. Links
+/// shared and daily positions saved before ids were derived from text so still lead where they
+/// did, as long as the file has not changed since.
+pub fn legacy_id<'d>(digest: &'d Digest, suffix: &str) -> Option<&'d str> {
+    let (kind, line) = legacy_line(suffix)?;
+    for speech in &digest.speeches {
+        if kind == 's' && speech_start(speech) == Some(line) {
+            return Some(&speech.id);
+        }
+        for section in &speech.sections {
+            let first =
+                section.heading_line.as_ref().map(|l| l.no).or_else(|| section.passages.first().map(|p| p.line.no));
+            if kind == 'c' && first == Some(line) {
+                return Some(&section.id);
+            }
+            if let Some(passage) = section.passages.iter().find(|p| kind == 'p' && p.line.no == line) {
+                return Some(&passage.id);
+            }
+        }
+    }
+    None
+}
+
+/// The first line of a speech: its title, or whatever of it comes first without one.
+fn speech_start(speech: &Speech) -> Option<u32> {
+    let heads = speech.title_line.iter().chain(&speech.occasion_lines).chain(&speech.speaker_lines);
+    let sections = speech.sections.iter().flat_map(|c| c.heading_line.iter().chain(c.passages.iter().map(|p| &p.line)));
+    heads.chain(sections).map(|l| l.no).min()
 }
 
 fn base36(mut n: u32) -> String {

@@ -2,7 +2,7 @@
 
 mod classify;
 mod decode;
-mod ids;
+pub mod ids;
 mod load;
 mod model;
 mod parse;

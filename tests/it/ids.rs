@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use digestbot::corpus::Digest;
 use digestbot::library::{Library, Target};
 
-use crate::support::{bench_library, fixture, fixture_library, parse_bytes};
+use crate::support::{bench_library, fixture, fixture_library, parse_bytes, passage_id, section_id, speech_id};
 
 /// Every speech, section and passage of a digest in order: its id, and what it says (for a
 /// section without heading, that it opens the speech or else its first passage, which is what the
@@ -172,4 +172,19 @@ fn ids_are_ascii_at_most_32_characters_and_unique_over_the_bench_corpus() {
         crate::support::analyzer(),
     );
     assert_resolves_every_id(&sample.unwrap());
+}
+
+#[test]
+fn ids_of_the_line_number_era_still_lead_to_what_they_named_while_the_file_is_unchanged() {
+    let library = fixture_library();
+    let find = |id: &str| library.find(id);
+    let passage = passage_id("一是坚持党的领导");
+    assert_eq!(find("anhui-renda-huiyi_p47"), find(&passage));
+    assert_eq!(find("anhui-renda-huiyi_c7"), find(&section_id("一、强化制度自信")));
+    assert_eq!(find("anhui-renda-huiyi_s16"), find(&speech_id("肩负革命老区绿色振兴使命")));
+    assert_eq!(find("anhui-renda-huiyi_s4"), find(&speech_id("坚持“四个强化”")));
+    assert_eq!(find("anhui-renda-huiyi_c6"), Some(Target::Section { digest: 0, speech: 0, section: 0 }));
+    for nothing in ["anhui-renda-huiyi_p5", "anhui-renda-huiyi_p99999", "anhui-renda-huiyi_c8", "anhui-renda-huiyi_p"] {
+        assert_eq!(find(nothing), None, "{nothing}");
+    }
 }
