@@ -82,8 +82,8 @@ pub enum Target {
 }
 
 impl Library {
-    /// Finds what an id names: `digest`, `digest_s12`, `digest_c14`, `digest_p15`. Ids are parsed,
-    /// not looked up in a table: a digest has a few hundred elements at most.
+    /// Finds what an id names: `digest`, `digest_s…`, `digest_c…`, `digest_p…` (see `corpus::ids`).
+    /// Ids are parsed, not looked up in a table: a digest has a few hundred elements at most.
     pub fn find(&self, id: &str) -> Option<Target> {
         let digests = &self.corpus.digests;
         if let Some(d) = digests.iter().position(|d| d.id == id) {
@@ -107,7 +107,9 @@ impl Library {
                 }
             }
         }
-        None
+        // Links shared when ids were line numbers.
+        let current = corpus::ids::legacy_id(digest, rest)?;
+        if current == id { None } else { self.find(current) }
     }
 
     /// Every passage in corpus order.

@@ -97,8 +97,8 @@ mod tests {
             Action::Page { owner: -1_009_876_543_210, page: u32::MAX, query: QueryRef::Cached(u64::MAX) },
             Action::SpeakerPage { owner: 7, page: 2, query: QueryRef::Inline("央视".into()) },
             Action::SpeakerPage { owner: 7, page: 2, query: QueryRef::Cached(u64::MAX) },
-            Action::Open("anhui-renda-huiyi_p47".into()),
-            Action::Section("xwlb-20220924_p1234567".into()),
+            Action::Open("anhui-renda-huiyi_p946vwwvn".into()),
+            Action::Section("a-digest-id-of-22-char_pzzzzzzzz".into()),
             Action::Speakers(2),
             Action::Toc(0),
         ];

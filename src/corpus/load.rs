@@ -13,11 +13,12 @@ use std::io::Read;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
+use super::ids::{fnv1a, is_element_suffix};
 use super::model::{Corpus, Problem, Severity, escape_controls};
-use super::parse::{is_element_suffix, parse};
+use super::parse::parse;
 
-/// Longest digest id: leaves room for `_p` and an 8-character line number within 32 characters,
-/// what callback data and deep links can carry (see `parse::element_id`).
+/// Longest digest id: leaves room for `_p` and an 8-character hash within 32 characters, what
+/// callback data and deep links can carry (see `ids`).
 pub const MAX_DIGEST_ID: usize = 22;
 
 /// The size cap when the config does not set `max_file_mb`: hundreds of times the largest digest
@@ -25,7 +26,7 @@ pub const MAX_DIGEST_ID: usize = 22;
 pub const DEFAULT_MAX_FILE_MB: u32 = 32;
 
 /// The largest `max_file_mb` allowed: a file no larger has fewer lines than `u32::MAX`, so that
-/// line numbers (and the ids made of them) stay distinct.
+/// line numbers stay distinct.
 pub const LARGEST_MAX_FILE_MB: u32 = 4095;
 
 const MB: u64 = 1024 * 1024;
@@ -334,7 +335,7 @@ fn kind_name(kind: FileType) -> &'static str {
 pub fn digest_id(relative: &str, taken: &mut HashSet<String>) -> String {
     let stem = relative.rsplit('/').next().unwrap_or(relative);
     let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
-    // A name like `a_p4` would read as passage 4 of digest `a`.
+    // A name like `a_p4` or `a_pab12cd34` would read as an element of digest `a`.
     let looks_like_element = stem.rsplit_once('_').is_some_and(|(_, rest)| is_element_suffix(rest));
     let safe = !stem.is_empty()
         && stem.len() <= MAX_DIGEST_ID
@@ -347,11 +348,6 @@ pub fn digest_id(relative: &str, taken: &mut HashSet<String>) -> String {
         id = format!("h{:012x}", fnv1a(format!("{relative}#{salt}").as_bytes()) >> 16);
     }
     id
-}
-
-/// FNV-1a: tiny, and stable across Rust versions, unlike `DefaultHasher`.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 #[cfg(test)]

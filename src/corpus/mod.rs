@@ -2,6 +2,7 @@
 
 mod classify;
 mod decode;
+pub mod ids;
 mod load;
 mod model;
 mod parse;
@@ -12,4 +13,4 @@ pub use load::{
 pub use model::{
     Corpus, Digest, Line, Loc, Located, Passage, Place, Problem, Section, Severity, Speech, escape_controls, trim,
 };
-pub use parse::{MAX_LINE_BYTES, Parsed, element_id, parse};
+pub use parse::{MAX_LINE_BYTES, Parsed, parse};

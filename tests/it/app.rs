@@ -10,7 +10,7 @@ use digestbot::app::reply::{Message, Response, Style};
 use digestbot::app::{Admission, App, Caller, FLOOD_BURST, FLOOD_REFILL, Input, ManualClock, PAGE_SIZE};
 use digestbot::library::Library;
 
-use crate::support::{analyzer, fixture_corpus};
+use crate::support::{analyzer, fixture_corpus, passage_id, section_id};
 
 const ME: &str = "digestbot";
 const ALICE: Caller = Caller::private(201);
@@ -204,15 +204,15 @@ fn searches_without_results_or_without_words_say_what_to_do() {
 #[test]
 fn a_deep_link_opens_its_passage_with_its_source_and_buttons_around_it() {
     let app = app();
-    let reply = say(&app, ALICE, "/start anhui-renda-huiyi_p47");
+    let reply = say(&app, ALICE, &format!("/start {}", passage_id("一是坚持党的领导")));
     let passage = only(&reply);
     let shown = text(passage);
     assert!(shown.starts_with("《发挥基层人大作用助力经济社会发展》\n濉溪县刘桥镇人大 · 一是坚持党的领导"), "{shown}");
     assert!(shown.contains("一是坚持党的领导,把牢政治方向。镇党委"), "{shown}");
     assert!(shown.ends_with("— 《发挥基层人大作用助力经济社会发展》 · 濉溪县刘桥镇人大 · 一是坚持党的领导,把牢政治方向 · 省委人大工作会议交流材料摘登"), "{shown}");
     assert_eq!(labels(passage), ["◀ 上一段", "全节", "下一段 ▶"]);
-    assert_eq!(action(passage, "上一段"), Action::Open("anhui-renda-huiyi_p46".into()));
-    assert_eq!(action(passage, "下一段"), Action::Open("anhui-renda-huiyi_p48".into()));
+    assert_eq!(action(passage, "上一段"), Action::Open(passage_id("近年来,濉溪县刘桥镇人大")));
+    assert_eq!(action(passage, "下一段"), Action::Open(passage_id("二是坚持守正创新")));
     let section = press(&app, ALICE, passage, "全节");
     assert!(text(edit(&section)).contains("一是坚持党的领导,把牢政治方向。镇党委"));
 }
@@ -220,16 +220,16 @@ fn a_deep_link_opens_its_passage_with_its_source_and_buttons_around_it() {
 #[test]
 fn the_first_and_last_passages_have_no_button_beyond_the_digest() {
     let app = app();
-    let first = say(&app, ALICE, "/read anhui-renda-huiyi_p6");
+    let first = say(&app, ALICE, &format!("/read {}", passage_id("上次省委人大工作会议以来")));
     assert_eq!(labels(only(&first)), ["全节", "下一段 ▶"]);
-    let last = say(&app, ALICE, "/read anhui-renda-huiyi_p51");
+    let last = say(&app, ALICE, &format!("/read {}", passage_id("这次省委人大工作会议的召开,使我们")));
     assert_eq!(labels(only(&last)), ["◀ 上一段", "全节"]);
 }
 
 #[test]
 fn read_opens_sections_speeches_and_digests_and_says_when_an_id_is_unknown() {
     let app = app();
-    let section = say(&app, ALICE, "/read anhui-renda-huiyi_c7");
+    let section = say(&app, ALICE, &format!("/read {}", section_id("一、强化制度自信")));
     let section = only(&section);
     assert!(
         text(section).starts_with("《坚持“四个强化”人大大有作为》\n中共合肥市委 · 一、强化制度自信"),

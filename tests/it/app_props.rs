@@ -13,7 +13,7 @@ use digestbot::plain::{Emphasis, render};
 use digestbot::telegram::render::{html, keyboard};
 use proptest::prelude::*;
 
-use crate::support::{analyzer, fixture_corpus};
+use crate::support::{analyzer, fixture_corpus, passage_id, section_id, speech_id};
 
 const ME: &str = "digestbot";
 /// Telegram's limit on a callback answer's text.
@@ -53,10 +53,8 @@ fn piece() -> impl Strategy<Value = String> {
             "<b>",
             "&amp;",
             "anhui-renda-huiyi",
-            "anhui-renda-huiyi_p47",
-            "anhui-renda-huiyi_c7",
-            "anhui-renda-huiyi_s16",
             "anhui-renda-huiyi_p99999",
+            "anhui-renda-huiyi_pzzzzzzzz",
             "-",
             "*",
             "AND",
@@ -65,6 +63,7 @@ fn piece() -> impl Strategy<Value = String> {
             "😀",
         ])
         .prop_map(str::to_string),
+        prop::sample::select(known_ids()),
         "\\PC{0,12}",
         "[a-z0-9_@<>&\"' /-]{0,10}",
     ]
@@ -82,9 +81,15 @@ fn text() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Ids of a passage, a section and a speech of the fixture corpus.
+fn known_ids() -> Vec<String> {
+    vec![passage_id("一是坚持党的领导"), section_id("一、强化制度自信"), speech_id("肩负革命老区绿色振兴使命")]
+}
+
 fn callback_data() -> impl Strategy<Value = String> {
-    let id =
-        prop::sample::select(vec!["anhui-renda-huiyi_p47", "anhui-renda-huiyi_c7", "anhui-renda-huiyi", "x_p1", ""]);
+    let mut ids = known_ids();
+    ids.extend(["anhui-renda-huiyi", "x_p1", "x_pab12cd34", ""].map(String::from));
+    let id = prop::sample::select(ids);
     prop_oneof![
         "\\PC{0,70}",
         (prop::sample::select(vec!['p', 'c', 'w', 'W']), any::<u32>(), any::<i64>(), piece())

@@ -473,3 +473,24 @@ fn a_stopped_chat_whose_next_section_went_resumes_at_the_next_one_left() {
     let due = daily.due(&reloaded, utc("2026-12-01T00:01:00Z")).unwrap();
     assert_eq!(due.iter().map(|d| (d.chat, d.entry.clone())).collect::<Vec<_>>(), [(5, c)]);
 }
+
+#[test]
+fn a_position_saved_when_ids_were_line_numbers_keeps_its_place() {
+    let corpus = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture_corpus().join("anhui-renda-huiyi.txt"), corpus.path().join("a.txt")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let clock = Arc::new(ManualClock::at(utc("2026-11-30T00:30:00Z")));
+    let library = Library::load(corpus.path(), analyzer()).unwrap();
+    let app = App::with_clock(Library::load(corpus.path(), analyzer()).unwrap(), clock);
+    let daily = Arc::new(Daily::new(Store::open(&db).unwrap(), settings(), &app.library()).unwrap());
+    let app = app.with_daily(daily.clone());
+    say(&app, Caller::private(5), "/subscribe");
+    // Line 7 is where the section `一、强化制度自信…` starts.
+    Store::open(&db).unwrap().set_positions(&[(5, "a_c7".to_string(), 0)]).unwrap();
+    daily.follow(&library).unwrap();
+    let section = library.corpus.digests[0].speeches[0].sections.iter().find(|c| c.heading.is_some()).unwrap();
+    assert!(section.heading.as_deref().unwrap().starts_with("一、强化制度自信"));
+    let due = daily.due(&library, utc("2026-12-01T00:01:00Z")).unwrap();
+    assert_eq!(due.iter().map(|d| (d.chat, d.entry.clone())).collect::<Vec<_>>(), [(5, section.id.clone())]);
+}

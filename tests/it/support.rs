@@ -121,3 +121,35 @@ pub fn assert_outlines(dir: &Path, render: impl Fn(&Digest, &[Problem]) -> Strin
     }
     assert!(checked >= at_least, "only {checked} fixtures found in {}", dir.display());
 }
+
+/// The id of the fixture corpus's first passage that starts with `start`. Tests name elements by
+/// what they say, so that they read as what they check and survive a change of the id scheme.
+pub fn passage_id(start: &str) -> String {
+    let corpus = &fixture_library().corpus;
+    let mut passages =
+        corpus.digests.iter().flat_map(|d| &d.speeches).flat_map(|s| &s.sections).flat_map(|c| &c.passages);
+    passages
+        .find(|p| p.text().starts_with(start))
+        .unwrap_or_else(|| panic!("no passage starts with {start}"))
+        .id
+        .clone()
+}
+
+/// The id of the fixture corpus's first section whose heading starts with `start`.
+pub fn section_id(start: &str) -> String {
+    let corpus = &fixture_library().corpus;
+    let mut sections = corpus.digests.iter().flat_map(|d| &d.speeches).flat_map(|s| &s.sections);
+    let found = sections.find(|c| c.heading.as_deref().is_some_and(|h| h.starts_with(start)));
+    found.unwrap_or_else(|| panic!("no section heading starts with {start}")).id.clone()
+}
+
+/// The id of the fixture corpus's first speech whose title starts with `start`.
+pub fn speech_id(start: &str) -> String {
+    let corpus = &fixture_library().corpus;
+    let mut speeches = corpus.digests.iter().flat_map(|d| &d.speeches);
+    speeches
+        .find(|s| s.title.starts_with(start))
+        .unwrap_or_else(|| panic!("no speech title starts with {start}"))
+        .id
+        .clone()
+}

@@ -17,6 +17,7 @@ use tokio::sync::Notify;
 use super::{ArgError, EntryKind, Plan, Schedule, Store, StoreError, Subscription, parse_args};
 use crate::app::reply::{Message, Response, Rich, Style};
 use crate::app::{Caller, plain};
+use crate::corpus;
 use crate::library::Library;
 use crate::messages as msg;
 
@@ -105,6 +106,11 @@ impl Daily {
             for sub in self.store.all()? {
                 let Some(next) = &sub.next else { continue };
                 if plan.position(next).is_some() {
+                    continue;
+                }
+                if let Some(current) = legacy_section(library, next).filter(|id| plan.position(id).is_some()) {
+                    tracing::info!(chat = sub.chat, from = %next, to = %current, "a position saved by line number");
+                    moves.push((sub.chat, current.to_string(), sub.round));
                     continue;
                 }
                 let (index, wrapped) = remap(next);
@@ -517,4 +523,12 @@ fn entry_message(plan: &Plan, library: &Library, index: usize, header: &str, wra
     text.plain("\n");
     text.push(msg::READ_ON, Style::Open(entry.id.clone()));
     Some(Message { text, buttons: Vec::new() })
+}
+
+/// The id now of the section a position saved when ids were line numbers (`digest_c7`) named, so
+/// that chats keep their place across the change of id scheme while the file is unchanged.
+fn legacy_section<'l>(library: &'l Library, id: &str) -> Option<&'l str> {
+    let (digest_id, suffix) = id.rsplit_once('_')?;
+    let digest = library.corpus.digests.iter().find(|d| d.id == digest_id)?;
+    corpus::ids::legacy_id(digest, suffix)
 }

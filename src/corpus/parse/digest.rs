@@ -4,8 +4,9 @@ use super::front_matter::FrontMatter;
 use super::furniture::{self, Aside};
 use super::markup::{Mark, SourceLine};
 use super::speeches::{self, Draft};
-use super::{ProblemLog, element_id, sections};
+use super::{ProblemLog, sections};
 use crate::corpus::classify;
+use crate::corpus::ids;
 use crate::corpus::model::{Digest, Line, Severity, Speech, trim};
 
 /// Builds the digest from the non-blank lines after the front matter; `lines` is not empty.
@@ -73,6 +74,7 @@ pub(super) fn build(
             "has no speeches: after the title there must be a speech title and its speaker, then text (see the README)",
         );
     }
+    ids::assign(&mut digest);
     digest
 }
 
@@ -155,14 +157,14 @@ fn finish_speech(log: &mut ProblemLog<'_>, digest: &Digest, draft: Draft<'_>, au
     }
     let occasion = occasion_of(&draft);
     Speech {
-        id: element_id(&digest.id, 's', draft.first_line),
+        id: String::new(),
         title,
         title_line: draft.title_line,
         occasion,
         occasion_lines: draft.occasion,
         speaker,
         speaker_lines: draft.speaker,
-        sections: sections::sections(&digest.id, &draft.body),
+        sections: sections::sections(&draft.body),
     }
 }
 

@@ -18,41 +18,6 @@ use super::model::{Digest, Problem, Severity, trim};
 /// Longer lines are not paragraphs: the file is most likely not a digest.
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
 
-/// Line numbers below this are written in decimal: 8 digits at most, so that an id stays within
-/// `MAX_DIGEST_ID` + 10 = 32 characters. Ids already shared in deep links are all of this form.
-const DECIMAL_LINES: u32 = 100_000_000;
-
-/// The id of a speech (`kind` `s`), section (`c`) or passage (`p`) of digest `digest_id` that
-/// starts on line `line`: `anhui-renda-huiyi_p47`. From line 10⁸ on, which only a file of over
-/// 95 MB can reach, the number is `x` and base 36 (`_px1njchs`): at most 8 characters for any `u32`.
-pub fn element_id(digest_id: &str, kind: char, line: u32) -> String {
-    if line < DECIMAL_LINES {
-        format!("{digest_id}_{kind}{line}")
-    } else {
-        format!("{digest_id}_{kind}x{}", base36(line))
-    }
-}
-
-fn base36(mut n: u32) -> String {
-    let mut digits = Vec::new();
-    while n > 0 {
-        digits.push(char::from_digit(n % 36, 36).unwrap_or('0'));
-        n /= 36;
-    }
-    digits.iter().rev().collect()
-}
-
-/// Whether `suffix` (what follows the last `_`) reads like the end of an element id: `p47`, or
-/// exactly what `element_id` writes for a line from 10⁸ on (`px1njchs`), so that no other name
-/// than those changes its id.
-pub fn is_element_suffix(suffix: &str) -> bool {
-    let Some(number) = suffix.strip_prefix(['s', 'c', 'p']) else { return false };
-    match number.strip_prefix('x') {
-        Some(digits) => u32::from_str_radix(digits, 36).is_ok_and(|n| n >= DECIMAL_LINES && base36(n) == digits),
-        None => !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()),
-    }
-}
-
 /// What parsing one file produced: the digest (unless the file could not be read as text at all)
 /// and the problems found on the way.
 pub struct Parsed {
@@ -131,46 +96,4 @@ fn numbered_lines<'a>(log: &mut ProblemLog<'_>, text: &'a str) -> Option<Vec<(u3
         lines.push((no, raw));
     }
     Some(lines)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::corpus::{LARGEST_MAX_FILE_MB, MAX_DIGEST_ID};
-
-    #[test]
-    fn element_ids_of_ordinary_files_are_the_decimal_line_number() {
-        assert_eq!(element_id("anhui-renda-huiyi", 'p', 47), "anhui-renda-huiyi_p47");
-        assert_eq!(element_id("a", 's', 1), "a_s1");
-        assert_eq!(element_id("a", 'c', 99_999_999), "a_c99999999");
-    }
-
-    #[test]
-    fn element_ids_of_very_long_files_are_distinct_and_read_as_element_ids() {
-        assert_eq!(element_id("a", 'p', 100_000_000), "a_px1njchs");
-        assert_eq!(element_id("a", 'p', u32::MAX), "a_px1z141z3");
-        let ids: std::collections::HashSet<_> =
-            (99_999_990..100_000_010).chain(u32::MAX - 10..=u32::MAX).map(|n| element_id("a", 'p', n)).collect();
-        assert_eq!(ids.len(), 31);
-        for id in &ids {
-            assert!(is_element_suffix(id.rsplit_once('_').unwrap().1), "{id}");
-        }
-        for other in
-            ["x", "p", "px", "pp", "px1", "pxinhua", "pxabc", "pX1NJCHS", "px+1njchs", "px01njchs", "px1z141z4"]
-        {
-            assert!(!is_element_suffix(other), "{other}");
-        }
-    }
-
-    #[test]
-    fn element_ids_stay_within_32_characters_up_to_the_last_line_a_file_can_have() {
-        let longest = "a".repeat(MAX_DIGEST_ID);
-        let last_line = u32::try_from(u64::from(LARGEST_MAX_FILE_MB) * 1024 * 1024 + 1).unwrap();
-        for line in [99_999_999, 100_000_000, 100_000_004, last_line, u32::MAX] {
-            for kind in ['s', 'c', 'p'] {
-                let id = element_id(&longest, kind, line);
-                assert!(id.len() <= 32 && id.is_ascii(), "{id} is {} characters", id.len());
-            }
-        }
-    }
 }

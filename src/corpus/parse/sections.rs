@@ -1,6 +1,5 @@
 //! Splitting a speech's body into sections, and choosing the numbering style that heads them.
 
-use super::element_id;
 use super::markup::{Mark, SourceLine};
 use crate::corpus::classify::{self, STYLES, Style};
 use crate::corpus::model::{Line, Passage, Section};
@@ -21,11 +20,11 @@ enum SectionOpening {
 /// numbered headings of the best style that forms a sequence (1, 2, …). Appendices after the
 /// text (`附件1`, `注释`, notes `［1］…`) are sections of their own, each headed by its label, and
 /// what they number is theirs, not the speech's.
-pub(super) fn sections(digest_id: &str, body: &[SourceLine<'_>]) -> Vec<Section> {
+pub(super) fn sections(body: &[SourceLine<'_>]) -> Vec<Section> {
     let explicit = body.iter().any(|line| line.mark == Mark::Section);
     let appendix = if explicit { body.len() } else { appendix_start(body) };
-    let mut out = main_sections(digest_id, &body[..appendix], explicit);
-    out.extend(appendices(digest_id, &body[appendix..]));
+    let mut out = main_sections(&body[..appendix], explicit);
+    out.extend(appendices(&body[appendix..]));
     out
 }
 
@@ -62,35 +61,30 @@ fn appendix_start(body: &[SourceLine<'_>]) -> usize {
 
 /// The appendices: a section for each label, the lines under it its passages. A label right under
 /// another (`附件2` / `名词解释`) is the title of the first, not an appendix of its own.
-fn appendices(digest_id: &str, lines: &[SourceLine<'_>]) -> Vec<Section> {
+fn appendices(lines: &[SourceLine<'_>]) -> Vec<Section> {
     let mut out: Vec<Section> = Vec::new();
     for line in lines {
-        let passage = Passage { id: element_id(digest_id, 'p', line.no), line: line.line() };
+        let passage = Passage { id: String::new(), line: line.line() };
         let label = line.plain() && classify::is_appendix_label(line.trimmed);
         match out.last_mut() {
             Some(last) if !label || last.passages.is_empty() => last.passages.push(passage),
             _ if label => out.push(Section {
-                id: element_id(digest_id, 'c', line.no),
+                id: String::new(),
                 heading: Some(line.trimmed.to_string()),
                 heading_line: Some(line.line()),
                 passages: Vec::new(),
             }),
-            _ => out.push(Section {
-                id: element_id(digest_id, 'c', line.no),
-                heading: None,
-                heading_line: None,
-                passages: vec![passage],
-            }),
+            _ => out.push(Section { id: String::new(), heading: None, heading_line: None, passages: vec![passage] }),
         }
     }
     out
 }
 
-fn main_sections(digest_id: &str, body: &[SourceLine<'_>], explicit: bool) -> Vec<Section> {
+fn main_sections(body: &[SourceLine<'_>], explicit: bool) -> Vec<Section> {
     let mut out: Vec<Section> = Vec::new();
     let mut current: Option<Section> = None;
-    let open = |first: u32, heading: Option<String>, heading_line: Option<Line>| Section {
-        id: element_id(digest_id, 'c', first),
+    let open = |heading: Option<String>, heading_line: Option<Line>| Section {
+        id: String::new(),
         heading,
         heading_line,
         passages: Vec::new(),
@@ -98,23 +92,23 @@ fn main_sections(digest_id: &str, body: &[SourceLine<'_>], explicit: bool) -> Ve
     let style = if explicit { None } else { section_style(body) };
     let mut numbers = Numbers::default();
     for line in body {
-        let passage = || Passage { id: element_id(digest_id, 'p', line.no), line: line.line() };
+        let passage = || Passage { id: String::new(), line: line.line() };
         match section_opening(line, style, &mut numbers) {
             Some(SectionOpening::HeadingLine(heading)) => {
                 out.extend(current.take());
-                current = Some(open(line.no, Some(heading.display().to_string()), Some(heading)));
+                current = Some(open(Some(heading.display().to_string()), Some(heading)));
             }
             Some(SectionOpening::HeadingParagraph) => {
                 out.extend(current.take());
-                let mut section = open(line.no, Some(classify::inline_heading(line.trimmed)), None);
+                let mut section = open(Some(classify::inline_heading(line.trimmed)), None);
                 section.passages.push(passage());
                 current = Some(section);
             }
             Some(SectionOpening::BareMark) => {
                 out.extend(current.take());
-                current = Some(open(line.no, None, None));
+                current = Some(open(None, None));
             }
-            None => current.get_or_insert_with(|| open(line.no, None, None)).passages.push(passage()),
+            None => current.get_or_insert_with(|| open(None, None)).passages.push(passage()),
         }
     }
     out.extend(current);
