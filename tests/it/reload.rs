@@ -150,3 +150,18 @@ async fn the_command_menu_shows_admin_commands_in_the_admins_chats_only() {
             && admin.contains(&"search".to_string())
     );
 }
+
+#[test]
+fn fixing_a_typo_is_reported_as_one_passage_changed_in_its_digest_not_half_the_file() {
+    let (dir, app) = app_on_copy();
+    let path = dir.path().join("anhui-renda-huiyi.txt");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // An edit near the top: every line below keeps its text, so every id below it stays.
+    let edited = text.replacen("人大代表", "人大代表们", 1);
+    assert_ne!(edited, text);
+    std::fs::write(&path, edited).unwrap();
+    let Outcome::Reloaded { diff, .. } = app.reload() else { panic!() };
+    assert_eq!((diff.passages_added, diff.passages_removed), (1, 1), "{diff:?}");
+    assert_eq!(diff.digests_changed.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(), ["anhui-renda-huiyi"]);
+    assert!(diff.speeches_added.is_empty() && diff.speeches_removed.is_empty(), "{diff:?}");
+}
