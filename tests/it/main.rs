@@ -12,6 +12,7 @@ mod corpus_shapes;
 mod daily;
 mod fake_api;
 mod html;
+mod ops;
 mod presentation;
 mod reload;
 mod search;
