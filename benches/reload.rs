@@ -47,7 +47,8 @@ fn mib(bytes: u64) -> f64 {
 }
 
 fn main() {
-    let dir = PathBuf::from(std::env::var("DIGESTBOT_BENCH_CORPUS").unwrap_or_else(|_| "../shared/bench-corpus/".into()));
+    let dir =
+        PathBuf::from(std::env::var("DIGESTBOT_BENCH_CORPUS").unwrap_or_else(|_| "../shared/bench-corpus/".into()));
     let library = Library::load(&dir, Arc::new(Analyzer::new())).expect("corpus indexes");
     println!("corpus: {} passages", library.index.len());
     let app = Arc::new(App::new(library).with_source(Source { dir, options: LoadOptions::default() }));

@@ -30,8 +30,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the Telegram bot (the default): long polling with TELOXIDE_TOKEN (and TELOXIDE_API_URL
-    /// for a self-hosted Bot API server)
+    /// Run the Telegram bot (the default): long polling with TELOXIDE_TOKEN or the config's
+    /// `token_file` (and TELOXIDE_API_URL for a self-hosted Bot API server). SIGINT and SIGTERM
+    /// stop it gracefully, SIGHUP reloads the corpus
     Serve,
     /// Chat with the bot in this terminal, no token needed; buttons become numbers to type
     Chat,
@@ -135,14 +136,20 @@ fn build_app(config: Config) -> Option<App> {
     Some(App::new(library).with_admins(config.admins.iter().copied()).with_source(source))
 }
 
-/// The bot from `TELOXIDE_TOKEN` (and `TELOXIDE_API_URL`), or the exit code of why not.
-fn bot_from_env() -> Result<teloxide::Bot, ExitCode> {
-    let token = std::env::var("TELOXIDE_TOKEN").unwrap_or_default();
-    if token.trim().is_empty() {
-        eprintln!("{}", messages::MISSING_TOKEN);
-        return Err(ExitCode::from(2));
-    }
-    let mut bot = teloxide::Bot::new(token.trim());
+/// The bot from `TELOXIDE_TOKEN` or `token_file` (and `TELOXIDE_API_URL`), or the exit code of
+/// why not.
+fn bot_from_env(config: &Config) -> Result<teloxide::Bot, ExitCode> {
+    let token = match token(config) {
+        Ok(token) => {
+            crate::logging::hide(&token);
+            token
+        }
+        Err(message) => {
+            eprintln!("{message}");
+            return Err(ExitCode::from(2));
+        }
+    };
+    let mut bot = teloxide::Bot::new(token);
     if let Ok(url) = std::env::var("TELOXIDE_API_URL") {
         match url.parse() {
             Ok(url) => bot = bot.set_api_url(url),
@@ -153,6 +160,23 @@ fn bot_from_env() -> Result<teloxide::Bot, ExitCode> {
         }
     }
     Ok(bot)
+}
+
+/// The token: `TELOXIDE_TOKEN` when set, else the content of `token_file`; or what to tell the
+/// operator (never the token itself).
+fn token(config: &Config) -> Result<String, String> {
+    let token = std::env::var("TELOXIDE_TOKEN").unwrap_or_default();
+    if !token.trim().is_empty() {
+        return Ok(token.trim().to_string());
+    }
+    let Some(path) = &config.token_file else { return Err(messages::MISSING_TOKEN.to_string()) };
+    match std::fs::read_to_string(path) {
+        Ok(text) if !text.trim().is_empty() => Ok(text.trim().to_string()),
+        Ok(_) => Err(format!("digestbot: bad config: the token file {} is empty (key `token_file`)", path.display())),
+        Err(e) => {
+            Err(format!("digestbot: bad config: cannot read the token file {} (key `token_file`): {e}", path.display()))
+        }
+    }
 }
 
 /// The app with its daily sections, holding the delivery lock; or the exit code of why not.
@@ -202,7 +226,7 @@ struct Delivering {
 }
 
 fn delivering(config: Config) -> Result<Delivering, ExitCode> {
-    let bot = bot_from_env()?;
+    let bot = bot_from_env(&config)?;
     let (app, lock) = build_delivering_app(config)?;
     Ok(Delivering { bot, app: Arc::new(app), _lock: lock, runtime: runtime()? })
 }
@@ -213,7 +237,11 @@ fn serve(config: Config) -> ExitCode {
         Err(code) => return code,
     };
     let options = crate::telegram::Options { ctrlc: true, ..Default::default() };
-    match runtime.block_on(crate::telegram::run(bot, app, options)) {
+    let served = runtime.block_on(crate::telegram::run(bot, app, options));
+    // The runtime first: its tasks hold the app, whose database closes when the last of them is
+    // dropped; the delivery lock is released after that.
+    drop(runtime);
+    match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(crate::telegram::Stop::TokenRejected) => {
             eprintln!("{}", messages::TOKEN_REJECTED);

@@ -36,6 +36,10 @@ pub struct Config {
     /// Telegram user ids allowed the admin commands (`/reload`).
     #[serde(default)]
     pub admins: Vec<i64>,
+    /// A file holding the bot token, read when `TELOXIDE_TOKEN` is unset or empty: a secret kept
+    /// out of the config file and the process environment.
+    #[serde(default)]
+    pub token_file: Option<PathBuf>,
 }
 
 /// How an environment value becomes a TOML value.
@@ -58,6 +62,7 @@ const KEYS: &[(&str, Kind)] = &[
     ("timezone", Kind::Text),
     ("catch_up_hours", Kind::Number),
     ("admins", Kind::List),
+    ("token_file", Kind::Text),
 ];
 
 /// The longest catch-up: a day late is the next day's delivery, not a late one.
@@ -97,6 +102,7 @@ impl Default for Config {
             timezone: default_timezone(),
             catch_up_hours: default_catch_up_hours(),
             admins: Vec::new(),
+            token_file: None,
         }
     }
 }
@@ -318,6 +324,18 @@ mod tests {
         let env = |name: &str| (name == "DIGESTBOT_ADMINS").then(|| "1,alice".to_string());
         let err = Config::parse("", "test", env).unwrap_err().to_string();
         assert!(err.contains("admins") && err.contains("DIGESTBOT_ADMINS"), "{err}");
+    }
+
+    #[test]
+    fn the_token_file_comes_from_the_file_or_the_environment_and_is_unset_by_default() {
+        assert_eq!(Config::parse("", "test", no_env).unwrap().token_file, None);
+        let config = Config::parse("token_file = \"/etc/digestbot/token\"", "test", no_env).unwrap();
+        assert_eq!(config.token_file, Some(PathBuf::from("/etc/digestbot/token")));
+        let env = |name: &str| (name == "DIGESTBOT_TOKEN_FILE").then(|| "/run/secrets/token".to_string());
+        let config = Config::parse("token_file = \"/etc/digestbot/token\"", "test", env).unwrap();
+        assert_eq!(config.token_file, Some(PathBuf::from("/run/secrets/token")));
+        let err = Config::parse("token_file = 5", "test", no_env).unwrap_err().to_string();
+        assert!(err.contains("`token_file`"), "{err}");
     }
 
     #[test]

@@ -438,7 +438,8 @@ pub const CHAT_INTRO: &str = "digestbot 终端版：像在 Telegram 里一样输
 
 // The command line (operators).
 
-pub const MISSING_TOKEN: &str = "digestbot: TELOXIDE_TOKEN is not set. Get a token from @BotFather and run\n  \
+pub const MISSING_TOKEN: &str = "digestbot: TELOXIDE_TOKEN is not set, nor the config key `token_file` (a file \
+holding the token). Get a token from @BotFather and run\n  \
 TELOXIDE_TOKEN=123:abc digestbot serve\nor try the bot without Telegram: digestbot chat";
 
 /// `check`'s line for an editor's note.

@@ -14,6 +14,8 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
+use super::in_flight::InFlight;
+
 /// Sending one reply.
 pub type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
 
@@ -26,12 +28,15 @@ pub const CAPACITY: usize = 32;
 #[derive(Default)]
 pub struct ChatQueues {
     queues: Mutex<HashMap<i64, mpsc::Sender<Job>>>,
+    /// Jobs queued and not yet over, for a shutdown to wait on.
+    pending: InFlight,
 }
 
 impl ChatQueues {
     /// Queues `job` after everything already queued for `chat`; false when the queue is full and
     /// the job was dropped.
     pub fn push(self: &Arc<Self>, chat: i64, job: Job) -> bool {
+        let job = self.counted(job);
         let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
         let job = match queues.get(&chat) {
             Some(queue) => match queue.try_send(job) {
@@ -55,7 +60,7 @@ impl ChatQueues {
     /// Queues `job` after everything already queued for `chat`, waiting for room when the queue is
     /// full: for what must not be lost.
     pub async fn push_waiting(self: &Arc<Self>, chat: i64, job: Job) {
-        let mut job = job;
+        let mut job = self.counted(job);
         loop {
             let queue = {
                 let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
@@ -75,6 +80,20 @@ impl ChatQueues {
                 Err(mpsc::error::SendError(back)) => job = back,
             }
         }
+    }
+
+    /// Resolves once every job queued so far is over (run, or dropped).
+    pub async fn drained(&self) {
+        self.pending.none().await;
+    }
+
+    /// `job`, counted as pending until it has run or is dropped unrun.
+    fn counted(&self, job: Job) -> Job {
+        let pending = self.pending.start();
+        Box::pin(async move {
+            job.await;
+            drop(pending);
+        })
     }
 
     async fn work(self: Arc<Self>, chat: i64, mut jobs: mpsc::Receiver<Job>) {

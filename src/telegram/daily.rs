@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use teloxide::types::{ChatId, MessageId, ThreadId};
 use tokio::task::JoinSet;
 
+use super::in_flight::InFlight;
 use super::outbox::{Failure, Outbox, Place, Priority, Request, Slot};
 use super::render;
 use crate::app::App;
@@ -168,10 +169,12 @@ async fn deliver(daily: &Daily, outbox: &Outbox, due: Due, parts: Vec<String>, s
 }
 
 /// Runs [`schedule`], starting it again should it ever fail: a bot meant to run for months must
-/// not stop delivering, silently, over one bad moment.
-pub async fn supervise(app: Arc<App>, outbox: Arc<Outbox>, me: String) {
+/// not stop delivering, silently, over one bad moment. Aborting it stops passes from starting;
+/// the passes already started go on, counted in `passes`.
+pub(crate) async fn supervise(app: Arc<App>, outbox: Arc<Outbox>, me: String, passes: InFlight) {
     loop {
-        let mut running = Running(tokio::spawn(schedule(app.clone(), outbox.clone(), me.clone())));
+        let scheduling = schedule(app.clone(), outbox.clone(), me.clone(), passes.clone());
+        let mut running = Running(tokio::spawn(scheduling));
         match (&mut running.0).await {
             Err(e) if e.is_panic() => {
                 tracing::error!("the daily scheduler failed; starting it again in {RESTART_AFTER:?}");
@@ -196,8 +199,9 @@ impl Drop for Running {
 }
 
 /// Delivers daily sections as they fall due, until the task is stopped: sleeps until the next due
-/// time, or until a subscription or the plan changes.
-pub async fn schedule(app: Arc<App>, outbox: Arc<Outbox>, me: String) {
+/// time, or until a subscription or the plan changes. Each pass is counted in `passes` until it
+/// is over.
+pub(crate) async fn schedule(app: Arc<App>, outbox: Arc<Outbox>, me: String, passes: InFlight) {
     let Some(daily) = app.daily().cloned() else { return };
     loop {
         // Registered before looking, so a change made during the pass is not missed.
@@ -206,8 +210,10 @@ pub async fn schedule(app: Arc<App>, outbox: Arc<Outbox>, me: String) {
         changed.as_mut().enable();
         let now = app.utc();
         let pass = start_pass(&app, &outbox, &me, now).await;
+        let counted = passes.start();
         // Sent in the background: the next pass may be due before a big fan-out ends.
         tokio::spawn(async move {
+            let _counted = counted;
             let report = pass.finish().await;
             if report != Report::default() {
                 tracing::info!(delivered = report.delivered, stopped = report.stopped, "daily deliveries sent");

@@ -6,6 +6,7 @@ mod admission;
 mod chat_queue;
 pub mod daily;
 mod handlers;
+mod in_flight;
 pub mod outbox;
 pub mod render;
 
@@ -14,7 +15,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use teloxide::dispatching::UpdateHandler;
+use teloxide::dispatching::{ShutdownToken, UpdateHandler};
 use teloxide::prelude::*;
 use teloxide::types::{BotCommand, BotCommandScope, Recipient};
 use teloxide::update_listeners::Polling;
@@ -22,6 +23,7 @@ use teloxide::{ApiError, RequestError};
 
 use self::admission::{Admitted, Gate, Refusals};
 use self::handlers::{on_callback, on_inline, on_message, on_my_chat_member};
+use self::in_flight::InFlight;
 pub use self::outbox::Limits;
 use self::outbox::{Backoff, Outbox};
 use crate::app::App;
@@ -44,7 +46,8 @@ pub fn handler() -> UpdateHandler<RequestError> {
 /// How to run the bot.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
-    /// Stop on Ctrl-C.
+    /// Stop gracefully on SIGINT (Ctrl-C) and SIGTERM; off in tests, which stop the bot by
+    /// dropping it.
     pub ctrlc: bool,
     /// Outgoing rate limits; Telegram's own by default. Tests and benchmarks lift them.
     pub limits: Limits,
@@ -72,72 +75,145 @@ pub enum Stop {
     TokenRejected,
 }
 
+/// How long a shutdown waits for deliveries and queued replies to be sent before it cuts them
+/// off: under systemd's `TimeoutStopSec=40` of the committed unit, with room to spare.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
 /// Serves updates by long polling until stopped. Telegram being unreachable at start or later is
 /// retried with backoff, never a panic; only a rejected token ends it.
+///
+/// With `options.ctrlc`, SIGINT and SIGTERM stop it gracefully: no more updates are taken and the
+/// updates being handled are handled to the end (the dispatcher's shutdown); no new delivery pass
+/// starts; then, for at most [`SHUTDOWN_GRACE`], the passes already started send every delivery
+/// they claimed and the replies queued for chats go out. A delivery cut off by the grace resumes
+/// on the next start after its last recorded message.
 pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> {
     let token = bot.token().to_string();
     let outbox =
         Outbox::new(bot.clone(), options.limits, Backoff { first: options.retry_delay, max: options.max_retry_delay });
     let refusals = Arc::new(Refusals::default());
     let error_token = token.clone();
-    let mut builder = Dispatcher::builder(bot.clone(), handler())
+    let mut dispatcher = Dispatcher::builder(bot.clone(), handler())
         .dependencies(dptree::deps![app.clone(), outbox.clone(), refusals.clone()])
         .default_handler(|_| async {})
         .error_handler(Arc::new(move |e: RequestError| {
             let message = redact(&e.to_string(), &error_token);
             async move { tracing::warn!("handling an update failed: {message}") }
-        }));
-    if options.ctrlc {
-        builder = builder.enable_ctrlc_handler();
-    }
-    let mut dispatcher = builder.build();
+        }))
+        .build();
+    let (stop, mut stopping) = tokio::sync::watch::channel(false);
+    // Our own handler rather than teloxide's Ctrl-C one: SIGTERM (systemd's) must stop the bot as
+    // gracefully as SIGINT, and a signal must also end the wait between two tries to reach
+    // Telegram, when there is no dispatcher running to shut down.
+    let signals = options.ctrlc.then(|| tokio::spawn(stop_on_signals(dispatcher.shutdown_token(), stop)));
     let hangups = tokio::spawn(reload_on_hangup(app.clone()));
+    let passes = InFlight::default();
     let mut backoff = options.retry_delay;
     let mut scheduler = None;
-    loop {
-        let served = async {
+    let stopped = loop {
+        let preparing = async {
             set_commands(&bot, &token, &app.admins()).await;
             // The gate needs the bot's name before the first update: ask for it here.
             let me = bot.get_me().await?;
-            // Deliveries carry deep links, which need the bot's name too.
-            if scheduler.is_none() {
-                let (app, outbox) = (app.clone(), outbox.clone());
-                scheduler = Some(tokio::spawn(daily::supervise(app, outbox, me.username().to_string())));
-            }
             let polling = Polling::builder(bot.clone()).timeout(Duration::from_secs(10)).delete_webhook().await.build();
-            let gate =
-                Gate { app: app.clone(), bot: bot.clone(), me: me.username().to_string(), refusals: refusals.clone() };
-            let listener = Admitted { polling, gate: Arc::new(gate) };
-            let listener_token = token.clone();
-            let on_listener_error = Arc::new(move |e: RequestError| {
-                let message = redact(&e.to_string(), &listener_token);
-                async move { tracing::warn!("getting updates failed: {message}") }
-            });
-            dispatcher.try_dispatch_with_listener(listener, on_listener_error).await
+            Ok::<_, RequestError>((me, polling))
         };
-        let served = served.await;
+        let prepared = tokio::select! {
+            prepared = preparing => prepared,
+            _ = requested(&mut stopping) => break Ok(()),
+        };
+        let served = match prepared {
+            Ok((me, polling)) => {
+                // Deliveries carry deep links, which need the bot's name too.
+                if scheduler.is_none() {
+                    let (app, outbox, me) = (app.clone(), outbox.clone(), me.username().to_string());
+                    scheduler = Some(tokio::spawn(daily::supervise(app, outbox, me, passes.clone())));
+                }
+                let gate = Gate {
+                    app: app.clone(),
+                    bot: bot.clone(),
+                    me: me.username().to_string(),
+                    refusals: refusals.clone(),
+                };
+                let listener = Admitted { polling, gate: Arc::new(gate) };
+                let listener_token = token.clone();
+                let on_listener_error = Arc::new(move |e: RequestError| {
+                    let message = redact(&e.to_string(), &listener_token);
+                    async move { tracing::warn!("getting updates failed: {message}") }
+                });
+                dispatcher.try_dispatch_with_listener(listener, on_listener_error).await
+            }
+            Err(e) => Err(e),
+        };
         match served {
-            Ok(()) => {
-                if let Some(scheduler) = scheduler {
-                    scheduler.abort();
-                }
-                hangups.abort();
-                tracing::info!("stopped");
-                return Ok(());
-            }
-            Err(RequestError::Api(ApiError::InvalidToken)) => {
-                if let Some(scheduler) = scheduler {
-                    scheduler.abort();
-                }
-                hangups.abort();
-                return Err(Stop::TokenRejected);
-            }
+            Ok(()) => break Ok(()),
+            Err(RequestError::Api(ApiError::InvalidToken)) => break Err(Stop::TokenRejected),
             Err(e) => {
+                if *stopping.borrow() {
+                    break Ok(());
+                }
                 tracing::warn!("cannot reach Telegram ({}); retrying in {backoff:?}", redact(&e.to_string(), &token));
-                tokio::time::sleep(backoff).await;
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff) => {}
+                    _ = requested(&mut stopping) => break Ok(()),
+                }
                 backoff = (backoff * 2).min(options.max_retry_delay);
             }
         }
+    };
+    if let Some(scheduler) = scheduler {
+        scheduler.abort();
+    }
+    hangups.abort();
+    if let Some(signals) = signals {
+        signals.abort();
+    }
+    if stopped.is_ok() {
+        // Passes first: their deliveries are queued for their chats as they go.
+        let sent = async {
+            passes.none().await;
+            outbox.queues().drained().await;
+        };
+        if tokio::time::timeout(SHUTDOWN_GRACE, sent).await.is_err() {
+            tracing::warn!(
+                "deliveries or replies were still being sent after {SHUTDOWN_GRACE:?}; they were cut off, and \
+                 the deliveries resume on the next start"
+            );
+        }
+        tracing::info!("stopped");
+    }
+    stopped
+}
+
+/// Resolves once a stop is requested; never when none can be (no signal handler).
+async fn requested(stopping: &mut tokio::sync::watch::Receiver<bool>) {
+    if stopping.wait_for(|stop| *stop).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+/// On the first SIGINT or SIGTERM, tells `run` to stop and shuts the dispatcher down.
+async fn stop_on_signals(dispatcher: ShutdownToken, stop: tokio::sync::watch::Sender<bool>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut interrupts), Ok(mut terminations)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
+    else {
+        tracing::warn!("cannot listen for SIGINT and SIGTERM; a signal will stop the bot at once");
+        return;
+    };
+    let name = tokio::select! {
+        _ = interrupts.recv() => "SIGINT",
+        _ = terminations.recv() => "SIGTERM",
+    };
+    tracing::info!("{name}: stopping (no new updates; finishing the updates and deliveries under way)");
+    stop.send_replace(true);
+    // The dispatcher refuses a shutdown while it is not running, which it may be about to (it
+    // asks Telegram who the bot is first): asked again until `run` is over and aborts this task.
+    loop {
+        if let Ok(shutting_down) = dispatcher.shutdown() {
+            shutting_down.await;
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
