@@ -3,16 +3,16 @@
 
 use std::sync::Arc;
 
+use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{
     CallbackQueryId, InlineKeyboardMarkup, InlineQueryResult, InlineQueryResultArticle, InputMessageContent,
     InputMessageContentText, Me, MessageId, ParseMode,
 };
-use teloxide::{ApiError, RequestError};
 
 use super::Tg;
 use super::admission::Refusals;
-use super::outbox::{Failure, Outbox, Place, Priority, Request};
+use super::outbox::{Failure, Outbox, Place, Priority, Request, classify};
 use super::render;
 use crate::app::reply::{Effect, Message as Reply};
 use crate::app::{App, Caller};
@@ -51,26 +51,21 @@ pub(super) fn callback_caller(q: &CallbackQuery) -> Caller {
 /// Logs a failed send and carries on: a chat that blocked the bot or a message that did not change
 /// is not a reason to stop serving anyone else.
 fn log_send_error(e: &RequestError, bot: &Tg) {
-    let token = bot.token();
-    match e {
-        RequestError::Api(ApiError::MessageNotModified) => {}
-        RequestError::Api(ApiError::BotBlocked | ApiError::UserDeactivated | ApiError::ChatNotFound) => {
-            tracing::info!("chat unavailable: {}", redact(&e.to_string(), token))
-        }
-        _ => tracing::warn!("sending failed: {}", redact(&e.to_string(), token)),
+    // One reading of Telegram's errors, the outbox's: what it cannot classify is worth a warning.
+    match classify(e) {
+        Some(failure) => log_failure(&failure, None),
+        None => tracing::warn!("sending failed: {}", redact(&e.to_string(), bot.token())),
     }
 }
-
 /// Logs a message that did not go and carries on: a chat that blocked the bot or a message that
 /// did not change is not a reason to stop serving anyone else.
-fn log_failure(failure: &Failure, chat: ChatId) {
+fn log_failure(failure: &Failure, chat: Option<ChatId>) {
+    let chat = chat.map(|c| c.0);
     match failure {
         Failure::NotModified => {}
-        Failure::Gone(reason) => tracing::info!(chat = chat.0, "chat unavailable: {reason}"),
-        Failure::Refused(reason) | Failure::Unreachable(reason) => {
-            tracing::warn!(chat = chat.0, "sending failed: {reason}")
-        }
-        Failure::TokenRejected => tracing::error!(chat = chat.0, "sending failed: Telegram rejects the token"),
+        Failure::Gone(reason) => tracing::info!(chat, "chat unavailable: {reason}"),
+        Failure::Refused(reason) | Failure::Unreachable(reason) => tracing::warn!(chat, "sending failed: {reason}"),
+        Failure::TokenRejected => tracing::error!(chat, "sending failed: Telegram rejects the token"),
     }
 }
 
@@ -123,7 +118,7 @@ pub(super) async fn send_parts(
     for (i, html) in parts.into_iter().enumerate() {
         let keyboard = if i == last { keyboard.clone() } else { None };
         if let Err(failure) = outbox.send(priority, Request::Send { place, html, keyboard }).await {
-            log_failure(&failure, place.chat);
+            log_failure(&failure, Some(place.chat));
             return Err(failure);
         }
     }
@@ -150,7 +145,7 @@ async fn edit_or_send(outbox: &Outbox, me: &str, place: Place, id: MessageId, re
             parts.remove(0);
         }
         Err(Failure::NotModified) => return,
-        Err(failure) => log_failure(&failure, place.chat),
+        Err(failure) => log_failure(&failure, Some(place.chat)),
     }
     let _ = send_parts(outbox, Priority::Reply, place, parts, keyboard).await;
 }
@@ -205,7 +200,7 @@ async fn reload(app: Arc<App>, outbox: Arc<Outbox>, me: String, place: Place) {
             let text = render::escape(crate::messages::RELOADING);
             match outbox.send(Priority::Reply, Request::Send { place, html: text, keyboard: None }).await {
                 Ok(sent) => progress = sent.id,
-                Err(failure) => log_failure(&failure, place.chat),
+                Err(failure) => log_failure(&failure, Some(place.chat)),
             }
             work.await
         }

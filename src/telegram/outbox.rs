@@ -378,7 +378,7 @@ impl Outbox {
 }
 
 /// What an error means for the request, when retrying cannot change it; None when it can.
-fn classify(e: &RequestError) -> Option<Failure> {
+pub(super) fn classify(e: &RequestError) -> Option<Failure> {
     let text = e.to_string();
     match e {
         RequestError::Api(ApiError::MessageNotModified) => Some(Failure::NotModified),

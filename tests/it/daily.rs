@@ -136,7 +136,7 @@ fn without_a_database_the_daily_commands_say_they_are_for_telegram() {
 
 // The real dispatcher and scheduler.
 
-struct Bot_ {
+struct DailyBot {
     api: FakeApi,
     app: Arc<App>,
     clock: Arc<ManualClock>,
@@ -144,14 +144,14 @@ struct Bot_ {
 }
 
 /// The bot with daily sections, its clock at `at`, against a fresh fake server.
-async fn spawn_daily_bot(at: &str, before: impl FnOnce(&FakeApi)) -> Bot_ {
+async fn spawn_daily_bot(at: &str, before: impl FnOnce(&FakeApi)) -> DailyBot {
     let dir = tempfile::tempdir().unwrap();
     let (app, clock) = app_at(&dir.path().join("db.sqlite3"), at);
     let api = FakeApi::start().await;
     before(&api);
     let bot = Bot::new("1:DAILY").set_api_url(api.url.parse().unwrap());
     tokio::spawn(digestbot::telegram::run(bot, app.clone(), options()));
-    Bot_ { api, app, clock, _dir: dir }
+    DailyBot { api, app, clock, _dir: dir }
 }
 
 fn to_chat(calls: &[Call], chat: i64) -> Vec<Call> {
@@ -224,7 +224,7 @@ async fn the_section_arrives_at_the_local_time_in_the_topic_once_and_daily_tells
 }
 
 /// Subscribes `chat` (a private chat) and makes its section due: the clock goes past 08:00.
-async fn subscribe_and_pass_eight(bot: &Bot_, chats: &[i64]) {
+async fn subscribe_and_pass_eight(bot: &DailyBot, chats: &[i64]) {
     for &chat in chats {
         bot.api.push(message(private_chat(chat), chat, "/subscribe"));
         messages_to(&bot.api, chat, 1).await;
@@ -233,13 +233,13 @@ async fn subscribe_and_pass_eight(bot: &Bot_, chats: &[i64]) {
     bot.api.push(message(private_chat(999), 999, "/subscribe 23:00"));
 }
 
-fn subscription(bot: &Bot_, chat: i64) -> String {
+fn subscription(bot: &DailyBot, chat: i64) -> String {
     bot.app.handle_text(Caller::private(chat), "/daily", BOT_USERNAME).messages[0].text.to_plain()
 }
 
 /// Waits (up to 30 s) until `chat`'s `/daily` says `what`: the bot records what Telegram answered
 /// after the answer arrives.
-async fn eventually_says(bot: &Bot_, chat: i64, what: &str) {
+async fn eventually_says(bot: &DailyBot, chat: i64, what: &str) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while !subscription(bot, chat).contains(what) {
         assert!(tokio::time::Instant::now() < deadline, "{chat} never said {what}: {}", subscription(bot, chat));

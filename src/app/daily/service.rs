@@ -226,9 +226,9 @@ impl Daily {
         let today = sub.schedule.local_date(now);
         let delivered = sub.last.as_ref().filter(|last| last.date == today).and_then(|last| plan.position(&last.entry));
         let index = delivered.unwrap_or_else(|| position(&plan, &sub));
-        let next = self.next_text(&sub, now);
         let last = sub.last.as_ref().map(|l| l.date);
-        let (date, _) = sub.schedule.next_due(now, sub.since, last, self.settings.catch_up);
+        let (date, at) = sub.schedule.next_due(now, sub.since, last, self.settings.catch_up);
+        let next = local_text(&sub.schedule, date, at);
         let time = sub.schedule.time.to_string();
         let due = match delivered {
             Some(_) => msg::Due::Delivered,
@@ -445,8 +445,7 @@ impl Daily {
     fn next_text(&self, sub: &Subscription, now: DateTime<Utc>) -> String {
         let last = sub.last.as_ref().map(|last| last.date);
         let (date, at) = sub.schedule.next_due(now, sub.since, last, self.settings.catch_up);
-        let local = at.with_timezone(&sub.schedule.zone);
-        msg::local_time(&date.format("%Y-%m-%d").to_string(), &local.format("%H:%M").to_string())
+        local_text(&sub.schedule, date, at)
     }
 
     fn position_text(&self, plan: &Plan, library: &Library, sub: &Subscription) -> String {
@@ -462,6 +461,12 @@ impl Daily {
 /// Where a chat stands in the plan (the start, for a chat whose next entry is unknown).
 fn position(plan: &Plan, sub: &Subscription) -> usize {
     sub.next.as_deref().and_then(|id| plan.position(id)).unwrap_or(0)
+}
+
+/// A delivery's local date and time: `2026-12-01 08:00`.
+fn local_text(schedule: &Schedule, date: NaiveDate, at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&schedule.zone);
+    msg::local_time(&date.format("%Y-%m-%d").to_string(), &local.format("%H:%M").to_string())
 }
 
 fn schedule_text(schedule: &Schedule) -> String {
