@@ -1,5 +1,6 @@
 //! The command line: what each subcommand does, wired from `main`.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -13,9 +14,12 @@ use crate::app::reload::Source;
 use crate::cmd::{check, search};
 use crate::config::Config;
 use crate::corpus::LoadOptions;
+use crate::health::Health;
 use crate::library::{Library, LoadError, SearchError};
 use crate::plain::Emphasis;
 use crate::search::Analyzer;
+use crate::telegram::{Edge, Stop, Webhook};
+use crate::telemetry;
 use crate::{corpus, messages};
 
 #[derive(Debug, Parser)]
@@ -30,10 +34,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the Telegram bot (the default): long polling with TELOXIDE_TOKEN or the config's
-    /// `token_file` (and TELOXIDE_API_URL for a self-hosted Bot API server). SIGINT and SIGTERM
-    /// stop it gracefully, SIGHUP reloads the corpus
-    Serve,
+    /// Run the Telegram bot (the default): long polling (or a webhook) with TELOXIDE_TOKEN or the
+    /// config's `token_file` (and TELOXIDE_API_URL for a self-hosted Bot API server). SIGINT and
+    /// SIGTERM stop it gracefully, SIGHUP reloads the corpus
+    Serve(ServeArgs),
     /// Chat with the bot in this terminal, no token needed; buttons become numbers to type
     Chat,
     /// Parse the corpus and print its outline and problems; exits 1 when there is an error
@@ -69,6 +73,23 @@ pub enum Command {
     },
 }
 
+#[derive(Debug, Default, clap::Args)]
+pub struct ServeArgs {
+    /// Take updates by webhook: Telegram posts them to this public HTTPS URL, which a reverse
+    /// proxy forwards to --listen. The secret token is the config's `webhook_secret` (or
+    /// DIGESTBOT_WEBHOOK_SECRET), else a random one each start. Long polling without it
+    #[arg(long, value_name = "URL", requires = "listen", value_parser = parse_webhook_url)]
+    pub webhook_url: Option<url::Url>,
+    /// Where the webhook's plain HTTP server listens, as IP:PORT (127.0.0.1:8443); needs
+    /// --webhook-url
+    #[arg(long, value_name = "ADDR", requires = "webhook_url")]
+    pub listen: Option<SocketAddr>,
+    /// Serve GET /healthz and GET /metrics (Prometheus text) on IP:PORT (127.0.0.1:9090; port 0
+    /// takes a free one, logged as `metrics on http://…`)
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_listen: Option<SocketAddr>,
+}
+
 /// Runs the command line; the exit code says whether it went well.
 pub fn run(cli: Cli) -> ExitCode {
     let config = match Config::load(cli.config.as_deref()) {
@@ -78,8 +99,8 @@ pub fn run(cli: Cli) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(config),
+    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => serve(config, args),
         Command::Deliver { at } => deliver(config, at),
         Command::Chat => chat(config),
         Command::Check { dir, json } => {
@@ -231,23 +252,97 @@ fn delivering(config: Config) -> Result<Delivering, ExitCode> {
     Ok(Delivering { bot, app: Arc::new(app), _lock: lock, runtime: runtime()? })
 }
 
-fn serve(config: Config) -> ExitCode {
+/// Binds `address` for `flag`, or says why it cannot be (exit 1).
+fn bind(address: SocketAddr, flag: &str) -> Result<std::net::TcpListener, ExitCode> {
+    let bound = std::net::TcpListener::bind(address).and_then(|listener| {
+        // Tokio takes it over, and needs it non-blocking.
+        listener.set_nonblocking(true)?;
+        Ok(listener)
+    });
+    bound.map_err(|e| {
+        eprintln!("digestbot: cannot listen on {address} ({flag}): {e}");
+        ExitCode::FAILURE
+    })
+}
+
+fn serve(config: Config, args: ServeArgs) -> ExitCode {
+    // Bound before the corpus loads: a port already taken is said at once, not after the load.
+    let metrics = match args.metrics_listen.map(|address| bind(address, "--metrics-listen")).transpose() {
+        Ok(listener) => listener,
+        Err(code) => return code,
+    };
+    let webhook = match args.listen.map(|address| bind(address, "--listen")).transpose() {
+        Ok(listener) => listener.zip(args.webhook_url),
+        Err(code) => return code,
+    };
+    let secret = config.webhook_secret.clone().map(|secret| secret.0);
+    if let Some(secret) = &secret {
+        crate::logging::hide_secret(secret);
+    }
     let Delivering { bot, app, _lock, runtime } = match delivering(config) {
         Ok(delivering) => delivering,
         Err(code) => return code,
     };
+    let health = Health::new();
+    let webhook = {
+        // Tokio's listeners register with the runtime they are made in.
+        let _entered = runtime.enter();
+        if let Some(listener) = metrics
+            && let Err(code) = export_metrics(listener, &health)
+        {
+            return code;
+        }
+        match webhook.map(|(listener, url)| tokio::net::TcpListener::from_std(listener).map(|l| (l, url))) {
+            None => None,
+            Some(Ok((listener, url))) => Some(Webhook::new(url, listener, secret)),
+            Some(Err(e)) => {
+                eprintln!("digestbot: cannot listen for the webhook (--listen): {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    };
     let options = crate::telegram::Options { ctrlc: true, ..Default::default() };
-    let served = runtime.block_on(crate::telegram::run(bot, app, options));
+    let served = runtime.block_on(crate::telegram::serve(bot, app, options, Edge { webhook, health }));
     // The runtime first: its tasks hold the app, whose database closes when the last of them is
     // dropped; the delivery lock is released after that.
     drop(runtime);
     match served {
         Ok(()) => ExitCode::SUCCESS,
-        Err(crate::telegram::Stop::TokenRejected) => {
+        Err(Stop::TokenRejected) => {
             eprintln!("{}", messages::TOKEN_REJECTED);
             ExitCode::FAILURE
         }
+        Err(Stop::WebhookRefused(reason)) => {
+            eprintln!("digestbot: Telegram refuses the webhook URL (--webhook-url): {reason}");
+            ExitCode::from(2)
+        }
     }
+}
+
+/// Installs the metrics recorder and serves `/healthz` and `/metrics` on `listener`, in the
+/// runtime entered.
+fn export_metrics(listener: std::net::TcpListener, health: &std::sync::Arc<Health>) -> Result<(), ExitCode> {
+    // The recorder is the process's, and only this command installs one.
+    let handle = telemetry::install().map_err(|e| {
+        eprintln!("digestbot: cannot export metrics: {e}");
+        ExitCode::FAILURE
+    })?;
+    let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| {
+        eprintln!("digestbot: cannot listen for metrics (--metrics-listen): {e}");
+        ExitCode::FAILURE
+    })?;
+    tracing::info!("metrics on http://{}", telemetry::bound(&listener));
+    tokio::spawn(telemetry::serve(listener, handle, health.clone()));
+    Ok(())
+}
+
+/// An https URL: Telegram posts updates over HTTPS only.
+fn parse_webhook_url(text: &str) -> Result<url::Url, String> {
+    let url: url::Url = text.parse().map_err(|e| format!("{e}; write it like https://bot.example.org/telegram"))?;
+    if url.scheme() != "https" {
+        return Err("Telegram posts updates to https:// URLs only".to_string());
+    }
+    Ok(url)
 }
 
 fn deliver(config: Config, at: Option<DateTime<Utc>>) -> ExitCode {
@@ -261,10 +356,12 @@ fn deliver(config: Config, at: Option<DateTime<Utc>>) -> ExitCode {
             println!("{}", messages::delivered(report.delivered, report.stopped));
             ExitCode::SUCCESS
         }
-        Err(crate::telegram::Stop::TokenRejected) => {
+        Err(Stop::TokenRejected) => {
             eprintln!("{}", messages::TOKEN_REJECTED);
             ExitCode::FAILURE
         }
+        // `deliver` never sets a webhook.
+        Err(Stop::WebhookRefused(_)) => ExitCode::FAILURE,
     }
 }
 

@@ -40,6 +40,21 @@ pub struct Config {
     /// out of the config file and the process environment.
     #[serde(default)]
     pub token_file: Option<PathBuf>,
+    /// The secret token Telegram sends with every webhook update (`serve --webhook-url`); a
+    /// random one each start when unset.
+    #[serde(default)]
+    pub webhook_secret: Option<Secret>,
+}
+
+/// A secret value: shown as `<secret>` by `Debug`, so no debug print of the config reveals it.
+#[derive(Clone, Deserialize, PartialEq)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<secret>")
+    }
 }
 
 /// How an environment value becomes a TOML value.
@@ -63,6 +78,7 @@ const KEYS: &[(&str, Kind)] = &[
     ("catch_up_hours", Kind::Number),
     ("admins", Kind::List),
     ("token_file", Kind::Text),
+    ("webhook_secret", Kind::Text),
 ];
 
 /// The longest catch-up: a day late is the next day's delivery, not a late one.
@@ -103,6 +119,7 @@ impl Default for Config {
             catch_up_hours: default_catch_up_hours(),
             admins: Vec::new(),
             token_file: None,
+            webhook_secret: None,
         }
     }
 }
@@ -207,6 +224,13 @@ impl Config {
             return Err(ConfigError(format!(
                 "bad config ({from}): {:?} is not an IANA time zone like \"Asia/Shanghai\" (key `timezone`)",
                 config.timezone
+            )));
+        }
+        // The value itself is never quoted: it is a secret.
+        if config.webhook_secret.as_ref().is_some_and(|s| !crate::telegram::valid_secret(&s.0)) {
+            return Err(ConfigError(format!(
+                "bad config ({from}): the secret is not 1 to 256 characters of A-Z, a-z, 0-9, _ and - (key \
+                 `webhook_secret`)"
             )));
         }
         if config.catch_up_hours > MAX_CATCH_UP_HOURS {
@@ -336,6 +360,23 @@ mod tests {
         assert_eq!(config.token_file, Some(PathBuf::from("/run/secrets/token")));
         let err = Config::parse("token_file = 5", "test", no_env).unwrap_err().to_string();
         assert!(err.contains("`token_file`"), "{err}");
+    }
+
+    #[test]
+    fn the_webhook_secret_comes_from_the_file_or_the_environment_and_is_never_shown() {
+        assert_eq!(Config::parse("", "test", no_env).unwrap().webhook_secret, None);
+        let config = Config::parse("webhook_secret = \"from-the-file_1\"", "test", no_env).unwrap();
+        assert_eq!(config.webhook_secret, Some(Secret("from-the-file_1".into())));
+        assert!(!format!("{config:?}").contains("from-the-file"), "{config:?}");
+        let env = |name: &str| (name == "DIGESTBOT_WEBHOOK_SECRET").then(|| "from-the-env".to_string());
+        let config = Config::parse("webhook_secret = \"from-the-file\"", "test", env).unwrap();
+        assert_eq!(config.webhook_secret, Some(Secret("from-the-env".into())));
+        for bad in ["has space", "", "ünï"] {
+            let env = |name: &str| (name == "DIGESTBOT_WEBHOOK_SECRET").then(|| bad.to_string());
+            let err = Config::parse("", "test", env).unwrap_err().to_string();
+            assert!(err.contains("`webhook_secret`"), "{err}");
+            assert!(bad.is_empty() || !err.contains(bad), "the secret is not quoted: {err}");
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Logs: to stderr, filtered by `RUST_LOG` (default `info`), so stdout stays a command's output.
 //! The bot token is cut out of every line: teloxide and reqwest errors can carry the request URL,
-//! and the URL carries the token.
+//! and the URL carries the token. So is the webhook's secret token, should anything quote it.
 
 use std::io::{IsTerminal, Write};
 use std::sync::RwLock;
@@ -11,9 +11,21 @@ use tracing_subscriber::fmt::MakeWriter;
 /// `token_file` is known only once the config is, after logging has started.
 static TOKEN: RwLock<String> = RwLock::new(String::new());
 
+/// Other secrets cut out of every line (the webhook's secret token), shown as `<secret>`.
+static SECRETS: RwLock<Vec<String>> = RwLock::new(Vec::new());
+
 /// Cuts `token` out of every line logged from now on.
 pub fn hide(token: &str) {
     *TOKEN.write().unwrap_or_else(|e| e.into_inner()) = token.trim().to_string();
+}
+
+/// Cuts `secret` out of every line logged from now on, besides the token.
+pub fn hide_secret(secret: &str) {
+    let secret = secret.trim();
+    let mut secrets = SECRETS.write().unwrap_or_else(|e| e.into_inner());
+    if !secret.is_empty() && !secrets.iter().any(|s| s == secret) {
+        secrets.push(secret.to_string());
+    }
 }
 
 /// Installs the process's logger, redacting `TELOXIDE_TOKEN` (and the token from `token_file`
@@ -61,7 +73,10 @@ impl<'a, M: MakeWriter<'a>> MakeWriter<'a> for Redacting<M> {
 impl<W: Write> Write for RedactingWriter<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let text = String::from_utf8_lossy(buf);
-        let redacted = redact(&text, &TOKEN.read().unwrap_or_else(|e| e.into_inner()));
+        let mut redacted = redact(&text, &TOKEN.read().unwrap_or_else(|e| e.into_inner()));
+        for secret in SECRETS.read().unwrap_or_else(|e| e.into_inner()).iter() {
+            redacted = redacted.replace(secret.as_str(), "<secret>");
+        }
         self.inner.write_all(redacted.as_bytes())?;
         Ok(buf.len())
     }

@@ -149,7 +149,7 @@ impl App {
     /// Reloads asked for while one runs share its outcome.
     pub fn reload(&self) -> Outcome {
         let Some(source) = &self.source else { return Outcome::Unavailable };
-        self.reloader.run(|| {
+        let load = || {
             let started = std::time::Instant::now();
             let current = self.library();
             let (library, warnings) = match reload::load(source, &current) {
@@ -166,7 +166,8 @@ impl App {
                 tracing::error!("the daily plan could not follow the reload: {e}");
             }
             Outcome::Reloaded { diff, warnings, seconds: reload::seconds(started) }
-        })
+        };
+        self.reloader.run(|| crate::telemetry::counting_reload(load))
     }
 
     /// The answer to a reload.

@@ -1,11 +1,14 @@
 //! What `/stats` reports about the running bot: inputs handled and how long searches took since
-//! start. Latencies go into an HDR histogram (bounded memory, exact enough percentiles).
+//! start. Latencies go into an HDR histogram (bounded memory, exact enough percentiles). The same
+//! counts go to the metrics facade, for `/metrics` when `serve` exports them.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
+
+use crate::telemetry;
 
 /// The slowest search the histogram tells apart (slower ones count as this).
 const SLOWEST_MICROS: u64 = 60_000_000;
@@ -38,10 +41,13 @@ impl Stats {
     /// One more message, button press or inline query handled.
     pub fn input(&self) {
         self.inputs.fetch_add(1, Ordering::Relaxed);
+        metrics::counter!(telemetry::INPUTS).increment(1);
     }
 
     /// One more search served, in `took`.
     pub fn search(&self, took: Duration) {
+        metrics::counter!(telemetry::SEARCHES).increment(1);
+        metrics::histogram!(telemetry::SEARCH_SECONDS).record(took.as_secs_f64());
         let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX).clamp(1, SLOWEST_MICROS);
         if let Some(histogram) = self.searches.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
             histogram.saturating_record(micros);

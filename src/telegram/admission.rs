@@ -1,6 +1,7 @@
-//! Flood control before the dispatcher. teloxide queues each update for its chat's worker (64 at
-//! most) and waits when that queue is full — and then every other chat waits too. Deciding here,
-//! on the stream of updates, means a flooder's surplus is dropped before it is queued anywhere.
+//! Flood control before the dispatcher, for long polling and the webhook alike. teloxide queues
+//! each update for its chat's worker (64 at most) and waits when that queue is full — and then
+//! every other chat waits too. Deciding here, on the stream of updates, means a flooder's surplus
+//! is dropped before it is queued anywhere.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -8,15 +9,16 @@ use std::sync::{Arc, Mutex};
 use futures::StreamExt;
 use futures::future::ready;
 use futures::stream::BoxStream;
-use teloxide::RequestError;
 use teloxide::stop::StopToken;
 use teloxide::types::{AllowedUpdate, Update, UpdateId, UpdateKind};
-use teloxide::update_listeners::{AsUpdateStream, Polling, UpdateListener};
+use teloxide::update_listeners::{AsUpdateStream, UpdateListener};
 
 use super::Tg;
 use super::handlers::{answer_callback, callback_caller, caller_of};
 use crate::app::reply::Response;
 use crate::app::{Admission, App, Caller, Input};
+use crate::health::Health;
+use crate::telemetry;
 
 /// Answers decided at the gate for messages that are let through only to be answered in their
 /// turn: a "slow down" must not overtake the replies to the messages before it.
@@ -46,15 +48,25 @@ pub(super) struct Gate {
 impl Gate {
     /// Whether the dispatcher gets `update`.
     fn admit(&self, update: &Update) -> bool {
+        metrics::counter!(telemetry::UPDATES, "kind" => kind(update)).increment(1);
+        let admitted = self.decide(update);
+        if let Some(reason) = admitted.err() {
+            metrics::counter!(telemetry::UPDATES_DROPPED, "reason" => reason).increment(1);
+        }
+        admitted.is_ok()
+    }
+
+    /// Ok when the dispatcher gets `update`; else why not.
+    fn decide(&self, update: &Update) -> Result<(), &'static str> {
         let (caller, input) = match &update.kind {
             // A group moving to a supergroup is news for its daily section, not input to count.
-            UpdateKind::Message(message) if message.migrate_to_chat_id().is_some() => return true,
+            UpdateKind::Message(message) if message.migrate_to_chat_id().is_some() => return Ok(()),
             UpdateKind::Message(message) => {
                 let caller = caller_of(message);
                 // Group chatter and other bots' commands get silence anyway: no need to queue
                 // them, nor to count them against the user.
                 if !self.app.is_for_us(caller, message.text(), &self.me) {
-                    return false;
+                    return Err("not_for_us");
                 }
                 (caller, Input::Message)
             }
@@ -63,54 +75,81 @@ impl Gate {
                 let user = q.from.id.0 as i64;
                 (Caller::private(user), Input::Inline)
             }
-            _ => return true,
+            _ => return Ok(()),
         };
         match self.app.admit(caller, input) {
-            Admission::Handle => true,
+            Admission::Handle => Ok(()),
             Admission::Refuse(response) => match &update.kind {
                 // The one warning of a flood goes through, to be answered after what came before.
                 UpdateKind::Message(_) if !response.messages.is_empty() => {
                     self.refusals.insert(update.id, response);
-                    true
+                    Ok(())
                 }
                 UpdateKind::CallbackQuery(q) => {
                     let (bot, id) = (self.bot.clone(), q.id.clone());
                     tokio::spawn(async move { answer_callback(&bot, &id, response.notice.as_deref()).await });
-                    false
+                    Err("flood")
                 }
-                _ => false,
+                _ => Err("flood"),
             },
         }
     }
 }
 
-/// Long polling with the gate in front.
-pub(super) struct Admitted {
-    pub polling: Polling<Tg>,
-    pub gate: Arc<Gate>,
+/// The label of an update's kind.
+fn kind(update: &Update) -> &'static str {
+    match &update.kind {
+        UpdateKind::Message(_) => "message",
+        UpdateKind::EditedMessage(_) => "edited_message",
+        UpdateKind::CallbackQuery(_) => "callback_query",
+        UpdateKind::InlineQuery(_) => "inline_query",
+        UpdateKind::MyChatMember(_) => "my_chat_member",
+        _ => "other",
+    }
 }
 
-impl<'a> AsUpdateStream<'a> for Admitted {
-    type StreamErr = RequestError;
-    type Stream = BoxStream<'a, Result<Update, RequestError>>;
+/// Updates from `listener` (long polling or the webhook) with the gate in front. Each update that
+/// arrives says Telegram is reached.
+pub(super) struct Admitted<L> {
+    pub listener: L,
+    pub gate: Arc<Gate>,
+    pub health: Arc<Health>,
+}
+
+impl<'a, L> AsUpdateStream<'a> for Admitted<L>
+where
+    L: UpdateListener + 'a,
+    L::Err: Send + 'a,
+{
+    type StreamErr = L::Err;
+    type Stream = BoxStream<'a, Result<Update, L::Err>>;
 
     fn as_stream(&'a mut self) -> Self::Stream {
-        let gate = self.gate.clone();
-        self.polling
+        let (gate, health) = (self.gate.clone(), self.health.clone());
+        self.listener
             .as_stream()
-            .filter(move |update| ready(update.as_ref().map_or(true, |update| gate.admit(update))))
+            .filter(move |update| {
+                ready(update.as_ref().map_or(true, |update| {
+                    health.reached();
+                    gate.admit(update)
+                }))
+            })
             .boxed()
     }
 }
 
-impl UpdateListener for Admitted {
-    type Err = RequestError;
+impl<L> UpdateListener for Admitted<L>
+where
+    L: UpdateListener + 'static,
+    L::Err: Send + 'static,
+{
+    type Err = L::Err;
 
     fn stop_token(&mut self) -> StopToken {
-        self.polling.stop_token()
+        self.listener.stop_token()
     }
 
     fn hint_allowed_updates(&mut self, hint: &mut dyn Iterator<Item = AllowedUpdate>) {
-        self.polling.hint_allowed_updates(hint);
+        self.listener.hint_allowed_updates(hint);
     }
 }

@@ -14,7 +14,9 @@ use super::outbox::{Failure, Outbox, Place, Priority, Request, Slot};
 use super::render;
 use crate::app::App;
 use crate::app::daily::{Daily, Due};
+use crate::health::Health;
 use crate::library::Library;
+use crate::telemetry;
 
 /// The longest the scheduler sleeps without looking again: the wall clock can be set or jump
 /// (a suspended machine) while a monotonic sleep runs.
@@ -44,6 +46,18 @@ enum Outcome {
     /// The chat stopped its daily section while the delivery waited.
     Skipped,
     Failed,
+}
+
+impl Outcome {
+    /// The label of the outcome.
+    fn kind(&self) -> &'static str {
+        match self {
+            Outcome::Delivered => "delivered",
+            Outcome::Stopped => "stopped",
+            Outcome::Skipped => "skipped",
+            Outcome::Failed => "failed",
+        }
+    }
 }
 
 impl Pass {
@@ -77,7 +91,11 @@ pub async fn start_pass(app: &App, outbox: &Arc<Outbox>, me: &str, now: DateTime
     // the async workers, which answer people meanwhile.
     let claiming = daily.clone();
     let claimed = tokio::task::spawn_blocking(move || claim_due(&claiming, &library, &me, now)).await;
-    for (due, parts) in claimed.unwrap_or_default() {
+    let claimed = claimed.unwrap_or_default();
+    if !claimed.is_empty() {
+        metrics::counter!(telemetry::DELIVERY_PASSES).increment(1);
+    }
+    for (due, parts) in claimed {
         let (daily, outbox) = (daily.clone(), outbox.clone());
         sending.spawn(async move {
             // Its turn first, then its chat's queue: a reply to that chat is never queued behind a
@@ -89,7 +107,9 @@ pub async fn start_pass(app: &App, outbox: &Arc<Outbox>, me: &str, now: DateTime
                 let _ = done.send(deliver(&daily, &sender, due, parts, slot).await);
             };
             queues.push_waiting(chat, Box::pin(job)).await;
-            outcome.await.unwrap_or(Outcome::Failed)
+            let outcome = outcome.await.unwrap_or(Outcome::Failed);
+            metrics::counter!(telemetry::DELIVERIES, "outcome" => outcome.kind()).increment(1);
+            outcome
         });
     }
     Pass { sending }
@@ -131,6 +151,7 @@ async fn deliver(daily: &Daily, outbox: &Outbox, due: Due, parts: Vec<String>, s
         let priority = if slot.is_some() { Priority::Delivery } else { Priority::Continuation };
         match outbox.send_in(slot.take(), priority, Request::Send { place, html, keyboard: None }).await {
             Ok(sent) => {
+                metrics::counter!(telemetry::DELIVERED_MESSAGES).increment(1);
                 if let Some(new) = sent.moved_to {
                     daily.moved(place.chat.0, new.0);
                     place.chat = new;
@@ -170,13 +191,19 @@ async fn deliver(daily: &Daily, outbox: &Outbox, due: Due, parts: Vec<String>, s
 
 /// Runs [`schedule`], starting it again should it ever fail: a bot meant to run for months must
 /// not stop delivering, silently, over one bad moment. Aborting it stops passes from starting;
-/// the passes already started go on, counted in `passes`.
-pub(crate) async fn supervise(app: Arc<App>, outbox: Arc<Outbox>, me: String, passes: InFlight) {
+/// the passes already started go on, counted in `passes`. `health` hears whether it runs, so that
+/// a scheduler that failed, or ended, is seen from outside.
+pub(crate) async fn supervise(app: Arc<App>, outbox: Arc<Outbox>, me: String, passes: InFlight, health: Arc<Health>) {
     loop {
         let scheduling = schedule(app.clone(), outbox.clone(), me.clone(), passes.clone());
-        let mut running = Running(tokio::spawn(scheduling));
+        let running = health.scheduler_running();
+        let mut running = Running(tokio::spawn(async move {
+            let _running = running;
+            scheduling.await
+        }));
         match (&mut running.0).await {
             Err(e) if e.is_panic() => {
+                metrics::counter!(telemetry::SCHEDULER_RESTARTS).increment(1);
                 tracing::error!("the daily scheduler failed; starting it again in {RESTART_AFTER:?}");
                 tokio::time::sleep(RESTART_AFTER).await;
             }

@@ -1,6 +1,6 @@
-//! The Telegram edge: long polling with teloxide, flood control on the update stream, every
-//! update handed to the core, every reply rendered as HTML with inline keyboards and queued for
-//! its chat, then sent through the outbox, which keeps Telegram's limits.
+//! The Telegram edge: long polling (or a webhook) with teloxide, flood control on the update
+//! stream, every update handed to the core, every reply rendered as HTML with inline keyboards and
+//! queued for its chat, then sent through the outbox, which keeps Telegram's limits.
 
 mod admission;
 mod chat_queue;
@@ -9,6 +9,7 @@ mod handlers;
 mod in_flight;
 pub mod outbox;
 pub mod render;
+mod webhook;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,8 +26,10 @@ use self::admission::{Admitted, Gate, Refusals};
 use self::handlers::{on_callback, on_inline, on_message, on_my_chat_member};
 use self::in_flight::InFlight;
 pub use self::outbox::Limits;
-use self::outbox::{Backoff, Outbox};
+use self::outbox::{Backoff, Failure, Outbox, classify};
+pub use self::webhook::{SECRET_HEADER, Webhook, valid_secret};
 use crate::app::App;
+use crate::health::Health;
 use crate::logging::redact;
 use crate::messages;
 
@@ -73,24 +76,70 @@ impl Default for Options {
 pub enum Stop {
     /// Telegram (or the server at `TELOXIDE_API_URL`) rejects the token: retrying cannot help.
     TokenRejected,
+    /// Telegram refuses the webhook URL (not HTTPS, a port it does not post to, a host it cannot
+    /// resolve): what it said.
+    WebhookRefused(String),
+}
+
+/// Where updates come from, and who hears how serving goes.
+pub struct Edge {
+    /// Telegram posts updates here; long polling when None.
+    pub webhook: Option<Webhook>,
+    /// Told whether Telegram is reached, updates dispatched and the scheduler running.
+    pub health: Arc<Health>,
+}
+
+impl Default for Edge {
+    fn default() -> Self {
+        Edge { webhook: None, health: Health::new() }
+    }
+}
+
+/// Where one start of the dispatcher takes its updates from.
+enum Source<W> {
+    Polling(Polling<Bot>),
+    Webhook(W),
+}
+
+/// Why a start did not get as far as dispatching.
+enum Unprepared {
+    Request(RequestError),
+    WebhookRefused(String),
+}
+
+impl From<RequestError> for Unprepared {
+    fn from(e: RequestError) -> Self {
+        Unprepared::Request(e)
+    }
 }
 
 /// How long a shutdown waits for deliveries and queued replies to be sent before it cuts them
 /// off: under systemd's `TimeoutStopSec=40` of the committed unit, with room to spare.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
-/// Serves updates by long polling until stopped. Telegram being unreachable at start or later is
-/// retried with backoff, never a panic; only a rejected token ends it.
+/// Serves updates by long polling until stopped: [`serve`] without a webhook, and without anyone
+/// listening to how it goes.
+pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> {
+    serve(bot, app, options, Edge::default()).await
+}
+
+/// Serves updates by long polling, or from `edge.webhook`, until stopped. Telegram being
+/// unreachable at start or later is retried with backoff, never a panic; only a rejected token (or
+/// webhook URL) ends it. Every update goes through the same flood control, whichever way it came.
+///
+/// With a webhook, each start sets it (with its secret token) after asking who the bot is, and a
+/// graceful stop deletes it; its listen address answers 503 until the webhook is set.
 ///
 /// With `options.ctrlc`, SIGINT and SIGTERM stop it gracefully: no more updates are taken and the
 /// updates being handled are handled to the end (the dispatcher's shutdown); no new delivery pass
 /// starts; then, for at most [`SHUTDOWN_GRACE`], the passes already started send every delivery
 /// they claimed and the replies queued for chats go out. A delivery cut off by the grace resumes
 /// on the next start after its last recorded message.
-pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> {
+pub async fn serve(bot: Bot, app: Arc<App>, options: Options, edge: Edge) -> Result<(), Stop> {
+    let Edge { webhook, health } = edge;
     let token = bot.token().to_string();
-    let outbox =
-        Outbox::new(bot.clone(), options.limits, Backoff { first: options.retry_delay, max: options.max_retry_delay });
+    let sending = Backoff { first: options.retry_delay, max: options.max_retry_delay };
+    let outbox = Outbox::new(bot.clone(), options.limits, sending, health.clone());
     let refusals = Arc::new(Refusals::default());
     let error_token = token.clone();
     let mut dispatcher = Dispatcher::builder(bot.clone(), handler())
@@ -108,6 +157,11 @@ pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> 
     let signals = options.ctrlc.then(|| tokio::spawn(stop_on_signals(dispatcher.shutdown_token(), stop)));
     let hangups = tokio::spawn(reload_on_hangup(app.clone()));
     let passes = InFlight::default();
+    if app.daily().is_some() {
+        health.expect_scheduler();
+    }
+    let webhook = webhook.map(webhook::Server::start);
+    let mut webhook_set = false;
     let mut backoff = options.retry_delay;
     let mut scheduler = None;
     let stopped = loop {
@@ -115,43 +169,84 @@ pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> 
             set_commands(&bot, &token, &app.admins()).await;
             // The gate needs the bot's name before the first update: ask for it here.
             let me = bot.get_me().await?;
-            let polling = Polling::builder(bot.clone()).timeout(Duration::from_secs(10)).delete_webhook().await.build();
-            Ok::<_, RequestError>((me, polling))
+            let source = match &webhook {
+                None => {
+                    let polling = Polling::builder(bot.clone())
+                        .timeout(Duration::from_secs(10))
+                        .backoff_strategy(polling_backoff(options, health.clone()))
+                        .delete_webhook()
+                        .await
+                        .build();
+                    Source::Polling(polling)
+                }
+                Some(server) => {
+                    if let Err(e) = server.set(&bot).await {
+                        // Telegram's word on the URL itself; anything else is worth another try.
+                        return Err(match classify(&e) {
+                            Some(Failure::Refused(reason) | Failure::Gone(reason)) => {
+                                Unprepared::WebhookRefused(reason)
+                            }
+                            _ => Unprepared::Request(e),
+                        });
+                    }
+                    webhook_set = true;
+                    Source::Webhook(server.listen())
+                }
+            };
+            Ok::<_, Unprepared>((me, source))
         };
         let prepared = tokio::select! {
             prepared = preparing => prepared,
             _ = requested(&mut stopping) => break Ok(()),
         };
         let served = match prepared {
-            Ok((me, polling)) => {
+            Ok((me, source)) => {
+                health.reached();
                 // Deliveries carry deep links, which need the bot's name too.
                 if scheduler.is_none() {
                     let (app, outbox, me) = (app.clone(), outbox.clone(), me.username().to_string());
-                    scheduler = Some(tokio::spawn(daily::supervise(app, outbox, me, passes.clone())));
+                    let supervising = daily::supervise(app, outbox, me, passes.clone(), health.clone());
+                    scheduler = Some(tokio::spawn(supervising));
                 }
-                let gate = Gate {
+                let gate = Arc::new(Gate {
                     app: app.clone(),
                     bot: bot.clone(),
                     me: me.username().to_string(),
                     refusals: refusals.clone(),
-                };
-                let listener = Admitted { polling, gate: Arc::new(gate) };
-                let listener_token = token.clone();
-                let on_listener_error = Arc::new(move |e: RequestError| {
-                    let message = redact(&e.to_string(), &listener_token);
-                    async move { tracing::warn!("getting updates failed: {message}") }
                 });
-                dispatcher.try_dispatch_with_listener(listener, on_listener_error).await
+                health.dispatching(true);
+                let dispatched = match source {
+                    Source::Polling(polling) => {
+                        let listener = Admitted { listener: polling, gate, health: health.clone() };
+                        let listener_token = token.clone();
+                        let on_listener_error = Arc::new(move |e: RequestError| {
+                            let message = redact(&e.to_string(), &listener_token);
+                            async move { tracing::warn!("getting updates failed: {message}") }
+                        });
+                        dispatcher.try_dispatch_with_listener(listener, on_listener_error).await
+                    }
+                    Source::Webhook(listener) => {
+                        let listener = Admitted { listener, gate, health: health.clone() };
+                        let never = Arc::new(|e: std::convert::Infallible| async move { match e {} });
+                        dispatcher.try_dispatch_with_listener(listener, never).await
+                    }
+                };
+                health.dispatching(false);
+                dispatched.map_err(Unprepared::Request)
             }
             Err(e) => Err(e),
         };
         match served {
             Ok(()) => break Ok(()),
-            Err(RequestError::Api(ApiError::InvalidToken)) => break Err(Stop::TokenRejected),
-            Err(e) => {
+            Err(Unprepared::Request(RequestError::Api(ApiError::InvalidToken))) => break Err(Stop::TokenRejected),
+            Err(Unprepared::WebhookRefused(reason)) => {
+                break Err(Stop::WebhookRefused(redact(&reason, &token)));
+            }
+            Err(Unprepared::Request(e)) => {
                 if *stopping.borrow() {
                     break Ok(());
                 }
+                health.unreachable(backoff);
                 tracing::warn!("cannot reach Telegram ({}); retrying in {backoff:?}", redact(&e.to_string(), &token));
                 tokio::select! {
                     _ = tokio::time::sleep(backoff) => {}
@@ -161,12 +256,19 @@ pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> 
             }
         }
     };
+    health.stopping();
     if let Some(scheduler) = scheduler {
         scheduler.abort();
     }
     hangups.abort();
     if let Some(signals) = signals {
         signals.abort();
+    }
+    if stopped.is_ok()
+        && webhook_set
+        && let Some(server) = &webhook
+    {
+        server.delete(&bot).await;
     }
     if stopped.is_ok() {
         // Passes first: their deliveries are queued for their chats as they go.
@@ -183,6 +285,17 @@ pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> 
         tracing::info!("stopped");
     }
     stopped
+}
+
+/// The waits of long polling between failed requests, as for every other try to reach Telegram;
+/// each wait also tells `health` how long Telegram counts as unreachable unless a request gets
+/// through (the strategy is the one place that learns of a failure together with its wait).
+fn polling_backoff(options: Options, health: Arc<Health>) -> impl Fn(u32) -> Duration + Send + 'static {
+    move |failures| {
+        let wait = options.retry_delay.saturating_mul(1 << failures.min(16)).min(options.max_retry_delay);
+        health.unreachable(wait);
+        wait
+    }
 }
 
 /// Resolves once a stop is requested; never when none can be (no signal handler).
@@ -233,7 +346,8 @@ pub async fn deliver_once(bot: Bot, app: Arc<App>, at: DateTime<Utc>, options: O
             }
         }
     };
-    let outbox = Outbox::new(bot, options.limits, Backoff { first: options.retry_delay, max: options.max_retry_delay });
+    let backoff = Backoff { first: options.retry_delay, max: options.max_retry_delay };
+    let outbox = Outbox::new(bot, options.limits, backoff, Health::new());
     let mut report = daily::Report::default();
     // A chat that had a delivery cut short gets it finished first, and the day's own in the next
     // pass; passes go on until one finds nothing left to start.

@@ -28,7 +28,9 @@ use tokio::sync::{Notify, oneshot};
 
 use super::chat_queue::ChatQueues;
 use super::render;
+use crate::health::Health;
 use crate::logging::redact;
+use crate::telemetry;
 
 /// Telegram's limits on sending, as the outbox keeps them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +84,14 @@ pub enum Request {
 }
 
 impl Request {
+    /// The label of the request's kind.
+    fn kind(&self) -> &'static str {
+        match self {
+            Request::Send { .. } => "send",
+            Request::Edit { .. } => "edit",
+        }
+    }
+
     fn chat(&self) -> ChatId {
         match self {
             Request::Send { place, .. } | Request::Edit { place, .. } => place.chat,
@@ -110,6 +120,19 @@ pub enum Failure {
     Unreachable(String),
     /// Telegram no longer accepts the token: nothing can be sent until it is replaced.
     TokenRejected,
+}
+
+impl Failure {
+    /// The label of the failure's kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Failure::NotModified => "not_modified",
+            Failure::Gone(_) => "gone",
+            Failure::Refused(_) => "refused",
+            Failure::Unreachable(_) => "unreachable",
+            Failure::TokenRejected => "token_rejected",
+        }
+    }
 }
 
 /// An overall slot taken ahead of time: a delivery waits for its turn before it enters its
@@ -186,6 +209,8 @@ pub struct Outbox {
     backoff: Backoff,
     /// Recent 429s (when, which chat), to tell a chat's flood from the bot's.
     floods: Mutex<VecDeque<(Instant, i64)>>,
+    /// Told whether Telegram answers: in webhook mode, sending is how the bot finds out.
+    health: Arc<Health>,
 }
 
 impl std::fmt::Debug for Outbox {
@@ -201,7 +226,7 @@ fn nonzero(n: u32) -> NonZeroU32 {
 impl Outbox {
     /// An outbox sending with `bot`; it starts the task that hands out overall slots, so it must be
     /// made inside a Tokio runtime.
-    pub fn new(bot: Bot, limits: Limits, backoff: Backoff) -> Arc<Outbox> {
+    pub fn new(bot: Bot, limits: Limits, backoff: Backoff, health: Arc<Health>) -> Arc<Outbox> {
         // The slack (a fiftieth of a second) absorbs timer lateness at every rate without letting
         // more than a second's worth and the slack's out in any second.
         let second = Duration::from_secs(1);
@@ -227,6 +252,7 @@ impl Outbox {
             slots,
             backoff,
             floods: Mutex::new(VecDeque::new()),
+            health,
         });
         let weak = Arc::downgrade(&outbox);
         tokio::spawn(async move {
@@ -270,17 +296,23 @@ impl Outbox {
             let chat = request.chat().0;
             self.pace(chat, priority, slot.take()).await;
             let error = match self.execute(&request).await {
-                Ok(message) => return Ok(Sent { id: Some(message.id), moved_to }),
+                Ok(message) => {
+                    self.sent(&request);
+                    return Ok(Sent { id: Some(message.id), moved_to });
+                }
                 // Telegram took it but its answer does not parse (a field newer than teloxide):
                 // sending it again would send it twice.
                 Err(RequestError::InvalidJson { raw, .. }) if raw.contains("\"ok\":true") => {
                     tracing::warn!(chat, "Telegram's answer to a message could not be read; taking it as sent");
+                    self.sent(&request);
                     return Ok(Sent { id: None, moved_to });
                 }
                 Err(e) => e,
             };
             match error {
                 RequestError::RetryAfter(after) => {
+                    self.health.reached();
+                    counted(Some("too_many_requests"), "too_many_requests");
                     let after = after.duration();
                     tracing::warn!(chat, "Telegram asks to wait {after:?} before sending again");
                     if self.flooded(chat) {
@@ -291,19 +323,30 @@ impl Outbox {
                 // Telegram says where the group went: the message goes there, and the caller learns
                 // of the move with it.
                 RequestError::MigrateToChatId(new) if moved_to.is_none() => {
+                    self.health.reached();
+                    counted(Some("migrated"), "migrated");
                     tracing::info!(chat, new = new.0, "the group became a supergroup");
                     moved_to = Some(new);
                     request = request.to_chat(new);
                 }
                 e => match classify(&e) {
-                    Some(failure) => return Err(failure),
+                    Some(failure) => {
+                        if failure != Failure::TokenRejected {
+                            self.health.reached();
+                        }
+                        counted(None, failure.kind());
+                        return Err(failure);
+                    }
                     None => {
                         tries += 1;
                         let message = redact(&e.to_string(), self.bot.token());
+                        self.health.unreachable(wait);
                         if priority == Priority::Reply && tries >= REPLY_TRIES {
+                            counted(None, "unreachable");
                             tracing::warn!(chat, "giving up a reply after {tries} tries: {message}");
                             return Err(Failure::Unreachable(message));
                         }
+                        counted(Some("unreachable"), "unreachable");
                         tracing::warn!(chat, "sending failed ({message}); trying again in {wait:?}");
                         tokio::time::sleep(wait).await;
                         wait = (wait * 2).min(self.backoff.max);
@@ -311,6 +354,12 @@ impl Outbox {
                 },
             }
         }
+    }
+
+    /// Counts a message that went.
+    fn sent(&self, request: &Request) {
+        self.health.reached();
+        metrics::counter!(telemetry::SENDS, "request" => request.kind()).increment(1);
     }
 
     /// Waits until a message to `chat` breaks no limit, then takes the slot (unless one was taken
@@ -374,6 +423,14 @@ impl Outbox {
     fn forget_quiet_chats(&self) {
         self.chats.retain_recent();
         self.groups.retain_recent();
+    }
+}
+
+/// Counts an error Telegram answered to a message, and the retry it leads to (if any).
+fn counted(retry: Option<&'static str>, error: &'static str) {
+    metrics::counter!(telemetry::SEND_ERRORS, "kind" => error).increment(1);
+    if let Some(reason) = retry {
+        metrics::counter!(telemetry::SEND_RETRIES, "reason" => reason).increment(1);
     }
 }
 

@@ -73,6 +73,12 @@ struct Inner {
     /// Leave every new `sendMessage` unanswered for good, as a request lost on its way.
     holding: std::sync::atomic::AtomicBool,
     held: AtomicI64,
+    /// Answer every method with a 500, as Telegram does when it is down.
+    failing_everything: std::sync::atomic::AtomicBool,
+    /// Close every connection, new and open, as a network that drops them does.
+    cutting: std::sync::atomic::AtomicBool,
+    /// 500s answered and connections cut so far.
+    faults: AtomicI64,
 }
 
 /// An overall rate limit, as Telegram enforces it: so many messages a second, with bursts of a
@@ -105,12 +111,16 @@ async fn route(
     if inner.not_a_bot_api.load(Ordering::SeqCst) {
         return (axum::http::StatusCode::NOT_FOUND, format!("Cannot POST /{bot}/{method}"));
     }
+    if inner.failing_everything.load(Ordering::SeqCst) {
+        inner.faults.fetch_add(1, Ordering::SeqCst);
+        return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, server_error(&bot, &method));
+    }
     (axum::http::StatusCode::OK, handle(inner, method, body).await)
 }
 
 async fn handle(inner: Arc<Inner>, method: String, body: Bytes) -> String {
     let method = method.to_ascii_lowercase();
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let body: Value = serde_json::from_slice(&body).unwrap_or_else(|_| form(&body));
     let ok = |result: Value| json!({ "ok": true, "result": result }).to_string();
     match method.as_str() {
         "getme" => {
@@ -294,9 +304,10 @@ impl FakeApi {
     pub async fn start() -> FakeApi {
         let inner = Arc::new(Inner::default());
         let app = Router::new().route("/{bot}/{method}", post(route)).with_state(inner.clone());
+        let app_inner = inner.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, app).await });
+        tokio::spawn(async move { axum::serve(Cutting { listener, inner: app_inner }, app).await });
         FakeApi { url, inner }
     }
 
@@ -467,6 +478,133 @@ impl FakeApi {
                 panic!("timed out waiting for {what}; calls so far:\n{}", summary.join("\n"));
             }
         }
+    }
+
+    // Outages: the fault tests' switches.
+
+    /// Answers every method with a 500 while `failing` (the body quotes the path, token and all, as
+    /// some proxies' error pages do).
+    #[allow(dead_code)]
+    pub fn fail_everything(&self, failing: bool) {
+        self.inner.failing_everything.store(failing, Ordering::SeqCst);
+    }
+
+    /// While `cutting`, closes every connection as soon as it is made, and open ones at their next
+    /// read or write, so that requests fail as on a network that drops them.
+    #[allow(dead_code)]
+    pub fn drop_connections(&self, cutting: bool) {
+        self.inner.cutting.store(cutting, Ordering::SeqCst);
+    }
+
+    /// 500s answered and connections cut so far.
+    #[allow(dead_code)]
+    pub fn faults(&self) -> i64 {
+        self.inner.faults.load(Ordering::SeqCst)
+    }
+}
+
+/// The fields of a multipart form (teloxide sends `setWebhook` as one) as a JSON object, each value
+/// read as JSON when it is, else as a string; Null when the body is no form.
+fn form(body: &[u8]) -> Value {
+    let body = String::from_utf8_lossy(body);
+    let Some(boundary) = body.lines().next().filter(|line| line.starts_with("--")) else { return Value::Null };
+    let mut fields = serde_json::Map::new();
+    for part in body.split(boundary) {
+        let Some((head, value)) = part.split_once("\r\n\r\n") else { continue };
+        let Some(name) = head.split("name=\"").nth(1).and_then(|rest| rest.split('"').next()) else { continue };
+        let value = value.strip_suffix("\r\n").unwrap_or(value);
+        fields.insert(name.to_string(), serde_json::from_str(value).unwrap_or_else(|_| json!(value)));
+    }
+    Value::Object(fields)
+}
+
+fn server_error(bot: &str, method: &str) -> String {
+    json!({ "ok": false, "error_code": 500, "description": format!("Internal Server Error at /{bot}/{method}") })
+        .to_string()
+}
+
+/// The fake's listener, whose connections [`FakeApi::drop_connections`] cuts.
+struct Cutting {
+    listener: tokio::net::TcpListener,
+    inner: Arc<Inner>,
+}
+
+impl axum::serve::Listener for Cutting {
+    type Io = CutStream;
+    type Addr = std::net::SocketAddr;
+
+    async fn accept(&mut self) -> (CutStream, std::net::SocketAddr) {
+        loop {
+            let (stream, address) = axum::serve::Listener::accept(&mut self.listener).await;
+            if !self.inner.cutting.load(Ordering::SeqCst) {
+                return (CutStream { stream, inner: self.inner.clone() }, address);
+            }
+            self.inner.faults.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<std::net::SocketAddr> {
+        self.listener.local_addr()
+    }
+}
+
+/// A connection that fails its reads and writes while connections are being cut.
+struct CutStream {
+    stream: tokio::net::TcpStream,
+    inner: Arc<Inner>,
+}
+
+impl CutStream {
+    fn cut(&self) -> bool {
+        let cut = self.inner.cutting.load(Ordering::SeqCst);
+        if cut {
+            self.inner.faults.fetch_add(1, Ordering::SeqCst);
+        }
+        cut
+    }
+}
+
+fn reset() -> std::io::Error {
+    std::io::ErrorKind::ConnectionReset.into()
+}
+
+impl tokio::io::AsyncRead for CutStream {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        if self.cut() {
+            return std::task::Poll::Ready(Err(reset()));
+        }
+        std::pin::Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for CutStream {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        if self.cut() {
+            return std::task::Poll::Ready(Err(reset()));
+        }
+        std::pin::Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_shutdown(cx)
     }
 }
 
