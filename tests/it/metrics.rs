@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::fake_api::{FakeApi, message, private_chat};
+use crate::fake_api::{FakeApi, group_message, message, private_chat};
 use crate::webhook::{Process, address_in, http};
 
 const TOKEN: &str = "123456:METRICS-SECRET-TOKEN";
@@ -23,6 +23,19 @@ fn sample(text: &str, name: &str) -> f64 {
         .map_or(0.0, |value| value.trim().parse().unwrap())
 }
 
+/// Waits (up to 10 s) until `/metrics` shows what `pred` looks for, and returns it.
+async fn metrics_once(address: &str, pred: impl Fn(&str) -> bool) -> String {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, text) = http(address, "GET", "/metrics", &[], "").await;
+        if status == 200 && pred(&text) {
+            return text;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "/metrics never showed it:\n{text}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// Waits (up to `limit`) until `/healthz` answers `status`, and returns its body.
 async fn health_becomes(address: &str, status: u16, limit: Duration) -> String {
     let deadline = tokio::time::Instant::now() + limit;
@@ -37,7 +50,7 @@ async fn health_becomes(address: &str, status: u16, limit: Duration) -> String {
 }
 
 #[tokio::test]
-async fn metrics_show_the_counters_moving_after_a_search() {
+async fn metrics_show_the_counters_moving_after_a_search_and_a_reload() {
     let api = FakeApi::start().await;
     let data = tempfile::tempdir().unwrap();
     let (mut bot, address) = serve_with_metrics(&api, data.path()).await;
@@ -47,12 +60,14 @@ async fn metrics_show_the_counters_moving_after_a_search() {
     assert_eq!(sample(&before, "digestbot_searches_total"), 0.0, "{before}");
     api.push(message(private_chat(4101), 4101, "/search 人大代表"));
     api.push(message(private_chat(4101), 4101, "你好 just chatting"));
+    api.push(group_message(-4100, 4102, "group chatter, not for the bot"));
     api.wait_until("both answers", |c| c.iter().filter(|c| c.method == "sendmessage").count() >= 2).await;
-    let (_, after) = http(&address, "GET", "/metrics", &[], "").await;
+    // The fake records a message before the bot reads its answer, and counts it as sent.
+    let after = metrics_once(&address, |text| sample(text, r#"digestbot_sends_total{request="send"}"#) >= 2.0).await;
     assert_eq!(sample(&after, "digestbot_searches_total"), 2.0, "a command and plain text: {after}");
     assert_eq!(sample(&after, "digestbot_inputs_total"), 2.0, "{after}");
-    assert_eq!(sample(&after, r#"digestbot_updates_total{kind="message"}"#), 2.0, "{after}");
-    assert!(sample(&after, r#"digestbot_sends_total{request="send"}"#) >= 2.0, "{after}");
+    assert_eq!(sample(&after, r#"digestbot_updates_total{kind="message"}"#), 3.0, "{after}");
+    assert_eq!(sample(&after, r#"digestbot_updates_dropped_total{reason="not_for_us"}"#), 1.0, "{after}");
     assert_eq!(sample(&after, "digestbot_search_duration_seconds_count"), 2.0, "{after}");
     assert_eq!(sample(&after, r#"digestbot_search_duration_seconds_bucket{le="+Inf"}"#), 2.0, "{after}");
     for help in [
@@ -63,6 +78,9 @@ async fn metrics_show_the_counters_moving_after_a_search() {
     ] {
         assert!(after.contains(help), "{help}: {after}");
     }
+    // SIGHUP reloads the corpus, as /reload does: one reload, counted by its outcome.
+    bot.signal(libc::SIGHUP);
+    metrics_once(&address, |text| sample(text, r#"digestbot_reloads_total{outcome="reloaded"}"#) == 1.0).await;
     bot.signal(libc::SIGTERM);
     assert_eq!(bot.exit_within(Duration::from_secs(20)).await, Some(0));
 }
