@@ -139,8 +139,14 @@ pub(super) enum Applied {
 /// under a hidden name (which the loader skips), synced, then renamed over it.
 pub(super) fn apply(corpus_dir: &Path, change: &Change, token: u32) -> std::io::Result<Applied> {
     match change {
-        Change::Add { name, bytes, .. } => {
+        Change::Add { name, bytes, replaces } => {
             let path = corpus_dir.join(name);
+            // Offered as new, but a file of that name came since: the admin has not seen what
+            // replacing it would change.
+            if !replaces && path.exists() {
+                let message = format!("{name} was added to the folder since the offer; send the file again");
+                return Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, message));
+            }
             let previous = match std::fs::read(&path) {
                 Ok(previous) => Some(previous),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,

@@ -321,3 +321,16 @@ async fn photos_large_files_junk_and_files_from_others_are_answered_without_a_ch
     assert_eq!(fetched, ["junk"], "only the admin's .txt within the limit is downloaded");
     assert_eq!(setup.files(), [SEED]);
 }
+
+#[test]
+fn of_two_offers_of_one_new_name_the_second_cannot_silently_replace_the_first() {
+    let setup = Setup::new();
+    let first = setup.app.offer_file(Caller::private(ADMIN), "collection.txt", collection());
+    let mut other = collection();
+    other.extend_from_slice("\n新增加的一段话。\n".as_bytes());
+    let second = setup.app.offer_file(Caller::private(ADMIN), "collection.txt", other);
+    assert!(perform(&setup, ADMIN, &setup.press(ADMIN, &first, "加入语料库")).contains("已加入"));
+    let refused = perform(&setup, ADMIN, &setup.press(ADMIN, &second, "加入语料库"));
+    assert!(refused.contains("since the offer") && refused.contains("语料库保持不变"), "{refused}");
+    assert_eq!(std::fs::read(setup.corpus().join("collection.txt")).unwrap(), collection());
+}
