@@ -271,6 +271,7 @@ pub fn daily_not_subscribed(schedule: &str) -> String {
 }
 pub const DAILY_UNSUBSCRIBED: &str = "已停止每日一节。阅读进度已保留，发送 /subscribe 即从原处继续。";
 pub const DAILY_ADMINS_ONLY: &str = "只有群管理员可以设置本群的每日一节。";
+pub const ADMIN_CHECK_FAILED: &str = "暂时无法向 Telegram 确认你是不是本群管理员，设置没有改动。请稍后再试。";
 pub const DAILY_UNAVAILABLE: &str = "每日一节只在 Telegram 中提供。";
 pub const DAILY_FAILED: &str = "每日一节的设置暂时无法保存，请稍后再试。";
 

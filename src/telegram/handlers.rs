@@ -187,7 +187,15 @@ pub(super) async fn on_message(
         (Some(refusal), _) => refusal,
         (None, Some(text)) => {
             if app.needs_admin_check(caller, text, me.username()) {
-                caller.admin = is_admin(&bot, msg.chat.id, caller.user).await;
+                match is_admin(&bot, msg.chat.id, caller.user).await {
+                    Some(admin) => caller.admin = admin,
+                    // Refused, but not as a non-admin: they may well be one.
+                    None => {
+                        let response = Response::text(plain(crate::messages::ADMIN_CHECK_FAILED));
+                        queue_messages(&outbox, me.username(), place_of(&msg), response.messages);
+                        return Ok(());
+                    }
+                }
             }
             app.handle_text(caller, text, me.username())
         }
@@ -280,12 +288,13 @@ async fn perform(app: Arc<App>, outbox: Arc<Outbox>, me: String, place: Place, c
     }
 }
 
-/// Asks Telegram, at the time of asking, whether `user` administers the group `chat`. Unknown
-/// counts as no: a setting refused can be asked again, one changed by anyone cannot be undone.
-async fn is_admin(bot: &Tg, chat: ChatId, user: i64) -> bool {
-    let Ok(id) = u64::try_from(user) else { return false };
+/// Asks Telegram, at the time of asking, whether `user` administers the group `chat`; None when
+/// Telegram cannot say. Unknown is never taken for yes: a setting refused can be asked again, one
+/// changed by anyone cannot be undone.
+async fn is_admin(bot: &Tg, chat: ChatId, user: i64) -> Option<bool> {
+    let Ok(id) = u64::try_from(user) else { return Some(false) };
     match bot.get_chat_member(chat, UserId(id)).await {
-        Ok(member) => member.kind.is_privileged(),
+        Ok(member) => Some(member.kind.is_privileged()),
         Err(e) => {
             tracing::warn!(
                 chat = chat.0,
@@ -293,7 +302,7 @@ async fn is_admin(bot: &Tg, chat: ChatId, user: i64) -> bool {
                 "cannot ask who administers the group: {}",
                 redact(&e.to_string(), bot.token())
             );
-            false
+            None
         }
     }
 }

@@ -31,6 +31,8 @@ pub struct Call {
 
 #[derive(Default)]
 struct Inner {
+    /// Answer `getChatMember` with a server error, as Telegram does when it is down.
+    failing_get_chat_member: std::sync::atomic::AtomicBool,
     /// Files people sent, by file id, for `getFile` and the download that follows.
     files: std::sync::Mutex<HashMap<String, Vec<u8>>>,
     updates: std::sync::Mutex<VecDeque<Value>>,
@@ -169,6 +171,9 @@ async fn handle(inner: Arc<Inner>, method: String, body: Bytes) -> String {
                     return ok(json!([]));
                 }
             }
+        }
+        "getchatmember" if inner.failing_get_chat_member.load(Ordering::SeqCst) => {
+            json!({ "ok": false, "error_code": 502, "description": "Bad Gateway" }).to_string()
         }
         "getchatmember" => {
             let chat = body["chat_id"].as_i64().unwrap_or(0);
@@ -619,6 +624,11 @@ pub fn inline_query(from: i64, query: &str, offset: &str) -> Value {
 /// Files people send.
 #[allow(dead_code)]
 impl FakeApi {
+    /// Answers every `getChatMember` with a server error while `failing`.
+    pub fn fail_get_chat_member(&self, failing: bool) {
+        self.inner.failing_get_chat_member.store(failing, Ordering::SeqCst);
+    }
+
     /// Keeps `bytes` as the file `id`, for `getFile` and its download.
     pub fn put_file(&self, id: &str, bytes: Vec<u8>) {
         self.inner.files.lock().unwrap().insert(id.to_string(), bytes);
