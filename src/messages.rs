@@ -391,10 +391,24 @@ pub fn reload_outcome(outcome: &Outcome) -> String {
 pub enum Replacing {
     /// No file of that name: it would be added.
     Nothing,
+    /// The file of that name, byte for byte.
+    Identical,
     /// The file of that name, served now: what would change.
     Served(Diff),
-    /// A file of that name that is not served now (it has errors).
+    /// A file of that name that is not served now.
     NotServed,
+}
+
+/// A sent file, checked.
+pub struct UploadView<'a> {
+    pub name: &'a str,
+    pub digest: Option<&'a Digest>,
+    /// Every problem, `file:line: severity: message`.
+    pub problems: &'a [String],
+    pub errors: usize,
+    pub replacing: &'a Replacing,
+    /// Digests whose id adding it would change: (file, id now, id then).
+    pub renamed: &'a [(String, String, String)],
 }
 
 pub const UPLOAD_ADD: &str = "✅ 加入语料库";
@@ -405,8 +419,10 @@ pub const APPLYING: &str = "已确认，正在更新语料库……";
 pub const CANCELLED: &str = "已取消，语料库没有改动。";
 pub const OFFER_GONE: &str = "这个确认已经处理过或已过期（一小时）。请重新发送文件或 /remove。";
 pub const DOWNLOAD_FAILED: &str = "文件没能从 Telegram 下载下来，语料库没有改动。请稍后再发一次。";
-pub const REMOVE_USAGE: &str =
-    "请在 /remove 后面写上摘登的编号或文件名，例如 /remove xwlb-20240305。编号见 digestbot check 的输出或 /toc。";
+pub const CHECK_FAILED: &str = "检查这个文件时出了错，语料库没有改动。请把文件发给维护者看看。";
+pub const CHANGED_SINCE_OFFER: &str = "语料目录里的同名文件在你确认之前已经变了（有人加入、替换或删除了它），所以没有改动。请重新发送文件，看过新的差异后再确认。";
+pub const REMOVE_USAGE: &str = "请在 /remove 后面写上摘登的编号或文件名，例如 /remove xwlb-20240305 或 \
+/remove xwlb-20240305.txt。编号一般就是文件名去掉 .txt；搜索结果和 /read 里的编号，下划线前面的部分也是。";
 
 /// Why a sent file's name cannot be used.
 pub fn bad_upload_name(bad: crate::app::manage::BadName) -> &'static str {
@@ -419,23 +435,33 @@ pub fn bad_upload_name(bad: crate::app::manage::BadName) -> &'static str {
     }
 }
 
-pub fn upload_too_large(size: u64, cap: u64) -> String {
+/// A file too large to add: `cap` is the limit that applies, `telegram` what Telegram allows.
+pub fn upload_too_large(size: u64, cap: u64, telegram: u64) -> String {
     let mb = |b: u64| b as f64 / 1048576.0;
-    format!(
-        "文件有 {:.1} MB，超过了可以加入的 {:.0} MB。请拆成几个文件再发，或放进语料目录后 /reload。",
-        mb(size),
-        mb(cap)
-    )
+    if cap < telegram {
+        format!(
+            "文件有 {:.1} MB，超过了语料库允许的 {:.0} MB（配置项 max_file_mb）。请拆成几个文件再发。",
+            mb(size),
+            mb(cap)
+        )
+    } else {
+        format!(
+            "文件有 {:.1} MB，超过了 Telegram 允许机器人下载的 {:.0} MB。请拆成几个文件再发，或放进语料目录后 /reload。",
+            mb(size),
+            mb(cap)
+        )
+    }
 }
 
 /// A digest's outline: title, id and date, each speech with its speaker and section count.
 fn digest_outline(digest: &Digest) -> String {
-    let mut out = format!("《{}》 编号 {}", digest.title, digest.id);
+    let mut out = format!("《{}》 编号 {}", cut(&digest.title, 100), digest.id);
     if let Some(date) = &digest.date {
         out.push_str(&format!("，{date}"));
     }
     for (n, speech) in digest.speeches.iter().enumerate().take(DIFF_ITEMS) {
-        out.push_str(&format!("\n{}. {} — {}（{} 节）", n + 1, speech.title, speaker(speech), speech.sections.len()));
+        let line = format!("{}. {} — {}（{} 节）", n + 1, speech.title, speaker(speech), speech.sections.len());
+        out.push_str(&format!("\n{}", cut(&line, 120)));
     }
     if digest.speeches.len() > DIFF_ITEMS {
         out.push_str(&format!("\n……另有 {} 篇", digest.speeches.len() - DIFF_ITEMS));
@@ -446,42 +472,58 @@ fn digest_outline(digest: &Digest) -> String {
     out
 }
 
+/// `text`, cut to `max` characters with an ellipsis: an offer must fit in one message.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
 /// A sent file, checked: its outline, its problems, and what adding it would do.
-pub fn upload_offer(
-    name: &str,
-    digest: Option<&Digest>,
-    problems: &[String],
-    errors: usize,
-    replacing: &Replacing,
-) -> String {
-    let mut out = format!("📄 {name}");
-    if let Some(digest) = digest {
+pub fn upload_offer(v: &UploadView) -> String {
+    let mut out = format!("📄 {}", v.name);
+    if let Some(digest) = v.digest {
         out.push_str(&format!("\n{}", digest_outline(digest)));
     }
-    if !problems.is_empty() {
-        out.push_str(&format!("\n\n问题（{} 个错误，{} 个提示）：", errors, problems.len() - errors));
-        for problem in problems.iter().take(DIFF_ITEMS) {
-            out.push_str(&format!("\n{problem}"));
+    if !v.problems.is_empty() {
+        out.push_str(&format!("\n\n问题（{} 个错误，{} 个提示）：", v.errors, v.problems.len() - v.errors));
+        for problem in v.problems.iter().take(DIFF_ITEMS) {
+            out.push_str(&format!("\n{}", cut(problem, 200)));
         }
-        if problems.len() > DIFF_ITEMS {
-            out.push_str(&format!("\n……另有 {} 条", problems.len() - DIFF_ITEMS));
+        if v.problems.len() > DIFF_ITEMS {
+            out.push_str(&format!("\n……另有 {} 条（digestbot check 可以列出全部）", v.problems.len() - DIFF_ITEMS));
         }
     }
     out.push_str("\n\n");
-    if errors > 0 || digest.is_none() {
+    if v.errors > 0 || v.digest.is_none() {
         out.push_str("这个文件有错误，不能加入语料库。请改正后再发送。");
         return out;
     }
-    match replacing {
+    match v.replacing {
         Replacing::Nothing => out.push_str("确认后加入语料库。"),
-        Replacing::Served(diff) if diff.is_empty() => out.push_str("和语料库里的同名文件完全相同，不需要更新。"),
+        Replacing::Identical => {
+            out.push_str("和语料目录里的同名文件完全相同，不需要更新。");
+            return out;
+        }
+        Replacing::Served(diff) if diff.is_empty() => {
+            out.push_str("语料库里已有同名文件。段落没有变化，改动在标题、日期、小标题等处。确认后替换。")
+        }
         Replacing::Served(diff) => {
             out.push_str(&format!("语料库里已有同名文件。替换后的改动：{}", diff_text(diff)));
             out.push_str("\n\n确认后替换。");
         }
-        Replacing::NotServed => {
-            out.push_str("语料目录里已有同名文件，但它有错误，现在没有在用。确认后用这个文件替换它。")
-        }
+        Replacing::NotServed => out.push_str(
+            "语料目录里已有同名文件，但它现在没有在用（可能有错误，或还没有重新加载）。确认后用这个文件替换它。",
+        ),
+    }
+    if matches!(v.replacing, Replacing::Served(_) | Replacing::NotServed) {
+        out.push_str("原来的文件会保存在语料目录旁的 removed/。");
+    }
+    for (file, now, then) in v.renamed.iter().take(DIFF_ITEMS) {
+        out.push_str(&format!(
+            "\n⚠️ {file} 的编号会从 {now} 变为 {then}（同名文件按路径顺序取编号），它的分享链接会失效。"
+        ));
     }
     out
 }
@@ -499,8 +541,12 @@ pub fn remove_offer(digest: &Digest) -> String {
     )
 }
 
-pub fn added(name: &str, replaced: bool) -> String {
-    if replaced { format!("已替换 {name}。") } else { format!("已加入 {name}。") }
+pub fn added(name: &str) -> String {
+    format!("已加入 {name}。")
+}
+
+pub fn replaced(name: &str, kept: &str) -> String {
+    format!("已替换 {name}，原来的文件保存在 {kept}。")
 }
 
 pub fn removed(title: &str, moved_to: &str) -> String {

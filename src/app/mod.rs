@@ -153,32 +153,38 @@ impl App {
     /// it in place when no file has an error. Blocking: the edge runs it off its async workers.
     /// Reloads asked for while one runs share one more reload.
     pub fn reload(&self) -> Outcome {
+        if self.source.is_none() {
+            return Outcome::Unavailable;
+        }
+        self.reloader.run(|| self.swap_in())
+    }
+
+    /// Loads the corpus and puts it in place when it may serve; the caller holds the reloader.
+    fn swap_in(&self) -> Outcome {
         let Some(source) = &self.source else { return Outcome::Unavailable };
-        self.reloader.run(|| {
-            let started = std::time::Instant::now();
-            let current = self.library();
-            let (library, warnings) = match reload::load(source, &current) {
-                Ok(loaded) => loaded,
-                Err(outcome) => return *outcome,
-            };
-            // A folder found empty is far more often a mount or a deploy gone wrong than an admin
-            // who wants no corpus: serving nothing would hide every digest from every reader.
-            if library.corpus.digests.is_empty() && !current.corpus.digests.is_empty() {
-                let mut problems = warnings;
-                problems.push(msg::empty_reload(&source.dir.display().to_string()));
-                return Outcome::Refused { problems };
-            }
-            let diff = crate::library::Diff::between(&current.corpus, &library.corpus);
-            let library = Arc::new(library);
-            self.library.store(library.clone());
-            // Chats whose next section went move on to the next one left.
-            if let Some(daily) = &self.daily
-                && let Err(e) = daily.follow(&library)
-            {
-                tracing::error!("the daily plan could not follow the reload: {e}");
-            }
-            Outcome::Reloaded { diff, warnings, seconds: reload::seconds(started) }
-        })
+        let started = std::time::Instant::now();
+        let current = self.library();
+        let (library, warnings) = match reload::load(source, &current) {
+            Ok(loaded) => loaded,
+            Err(outcome) => return *outcome,
+        };
+        // A folder found empty is far more often a mount or a deploy gone wrong than an admin
+        // who wants no corpus: serving nothing would hide every digest from every reader.
+        if library.corpus.digests.is_empty() && !current.corpus.digests.is_empty() {
+            let mut problems = warnings;
+            problems.push(msg::empty_reload(&source.dir.display().to_string()));
+            return Outcome::Refused { problems };
+        }
+        let diff = crate::library::Diff::between(&current.corpus, &library.corpus);
+        let library = Arc::new(library);
+        self.library.store(library.clone());
+        // Chats whose next section went move on to the next one left.
+        if let Some(daily) = &self.daily
+            && let Err(e) = daily.follow(&library)
+        {
+            tracing::error!("the daily plan could not follow the reload: {e}");
+        }
+        Outcome::Reloaded { diff, warnings, seconds: reload::seconds(started) }
     }
 
     /// The answer to a reload.

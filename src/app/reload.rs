@@ -3,7 +3,7 @@
 //! all. Reloads asked for while one runs share one more reload rather than one each.
 
 use std::path::PathBuf;
-use std::sync::{Condvar, Mutex};
+use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Instant;
 
 use crate::corpus::{LoadOptions, Severity};
@@ -49,36 +49,65 @@ pub(super) struct Reloader {
 }
 
 impl Reloader {
-    /// Reloads with `load`, or waits for a reload that starts after this request and returns its
-    /// outcome.
-    pub(super) fn run(&self, load: impl FnOnce() -> Outcome) -> Outcome {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.asked += 1;
-        let ticket = state.asked;
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn idle<'a>(&self, mut state: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
         while state.running {
             state = self.over.wait(state).unwrap_or_else(|e| e.into_inner());
         }
+        state
+    }
+
+    /// Reloads with `load`, or waits for a reload that starts after this request and returns its
+    /// outcome.
+    pub(super) fn run(&self, load: impl FnOnce() -> Outcome) -> Outcome {
+        let mut state = self.lock();
+        state.asked += 1;
+        let ticket = state.asked;
+        let mut state = self.idle(state);
         if state.served >= ticket {
             return state.last.clone().unwrap_or(Outcome::Unavailable);
         }
         state.running = true;
         let covers = state.asked;
         drop(state);
-        // Whatever happens in `load`, the next reload must be able to run.
-        struct Over<'a>(&'a Reloader, u64, Option<Outcome>);
-        impl Drop for Over<'_> {
-            fn drop(&mut self) {
-                let mut state = self.0.state.lock().unwrap_or_else(|e| e.into_inner());
-                state.running = false;
-                state.served = self.1;
-                state.last = self.2.take().or(Some(Outcome::Failed("the reload stopped".into())));
-                self.0.over.notify_all();
-            }
-        }
-        let mut over = Over(self, covers, None);
+        let mut over = Over { reloader: self, serves: Some(covers), outcome: None };
         let outcome = load();
-        over.2 = Some(outcome.clone());
+        over.outcome = Some(outcome.clone());
         outcome
+    }
+
+    /// Runs `work` (a corpus change and the reload after it) while no reload runs; reloads asked
+    /// for meanwhile wait for it, then run one of their own.
+    pub(super) fn alone<T>(&self, work: impl FnOnce() -> T) -> T {
+        let mut state = self.idle(self.lock());
+        state.running = true;
+        drop(state);
+        let _over = Over { reloader: self, serves: None, outcome: None };
+        work()
+    }
+}
+
+/// Ends a run whatever happens in it (a panic included), so that the next can start: records what
+/// it served, and wakes those waiting.
+struct Over<'a> {
+    reloader: &'a Reloader,
+    /// The requests a reload served (None for [`Reloader::alone`]).
+    serves: Option<u64>,
+    outcome: Option<Outcome>,
+}
+
+impl Drop for Over<'_> {
+    fn drop(&mut self) {
+        let mut state = self.reloader.lock();
+        state.running = false;
+        if let Some(covers) = self.serves {
+            state.served = covers;
+            state.last = self.outcome.take().or(Some(Outcome::Failed("the reload stopped".into())));
+        }
+        self.reloader.over.notify_all();
     }
 }
 
@@ -123,7 +152,9 @@ mod tests {
                     loads.fetch_add(1, Ordering::SeqCst);
                     started.wait();
                     // The others ask while this one runs.
-                    std::thread::sleep(Duration::from_millis(300));
+                    while reloader.lock().asked < 4 {
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
                     Outcome::Failed("first".into())
                 })
             })
@@ -148,5 +179,36 @@ mod tests {
         assert_eq!(loads.load(Ordering::SeqCst), 2);
         // Once it is over, the next reload runs.
         assert_eq!(reloader.run(|| Outcome::Unavailable), Outcome::Unavailable);
+    }
+
+    #[test]
+    fn a_reload_asked_for_during_a_change_runs_after_it_and_not_during_it() {
+        let reloader = Arc::new(Reloader::default());
+        let changing = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (inside, go) = (Arc::new(Barrier::new(2)), Arc::new(Barrier::new(2)));
+        let change = {
+            let (reloader, changing, inside, go) = (reloader.clone(), changing.clone(), inside.clone(), go.clone());
+            std::thread::spawn(move || {
+                reloader.alone(|| {
+                    changing.store(true, Ordering::SeqCst);
+                    inside.wait();
+                    go.wait();
+                    changing.store(false, Ordering::SeqCst);
+                })
+            })
+        };
+        inside.wait();
+        let reload = {
+            let (reloader, changing) = (reloader.clone(), changing.clone());
+            std::thread::spawn(move || {
+                reloader.run(|| Outcome::Failed(format!("during the change: {}", changing.load(Ordering::SeqCst))))
+            })
+        };
+        while reloader.lock().asked < 1 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        go.wait();
+        change.join().unwrap();
+        assert_eq!(reload.join().unwrap(), Outcome::Failed("during the change: false".into()));
     }
 }

@@ -227,7 +227,7 @@ async fn offer_file(
             let app = app.clone();
             tokio::task::spawn_blocking(move || app.offer_file(caller, &name, bytes))
                 .await
-                .unwrap_or_else(|_| Response::text(plain(crate::messages::DOWNLOAD_FAILED)))
+                .unwrap_or_else(|_| Response::text(plain(crate::messages::CHECK_FAILED)))
         }
         Err(why) => {
             tracing::warn!(admin = caller.user, "a file an admin sent could not be downloaded: {why}");

@@ -18,6 +18,7 @@ use crate::fake_api::{BOT_USERNAME, Call, FakeApi, callback, document, photo};
 use crate::support::{analyzer, fixture, fixture_corpus};
 
 const ADMIN: i64 = 77;
+const OTHER_ADMIN: i64 = 78;
 const SEED: &str = "anhui-renda-huiyi.txt";
 
 /// A corpus folder of its own (`root/corpus`, with the seed digest in it), and an app that reloads
@@ -34,7 +35,7 @@ impl Setup {
         std::fs::create_dir(&corpus).unwrap();
         std::fs::copy(fixture_corpus().join(SEED), corpus.join(SEED)).unwrap();
         let app = App::new(Library::load(&corpus, analyzer()).unwrap())
-            .with_admins([ADMIN])
+            .with_admins([ADMIN, OTHER_ADMIN])
             .with_source(Source { dir: corpus, options: LoadOptions::default() });
         Setup { root, app: Arc::new(app) }
     }
@@ -150,7 +151,10 @@ fn a_file_of_the_same_name_replaces_it_only_after_the_admin_sees_the_change() {
     let offer = setup.app.offer_file(Caller::private(ADMIN), SEED, edited.clone().into_bytes());
     let done = perform(&setup, ADMIN, &setup.press(ADMIN, &offer, "替换"));
     assert!(done.contains("已替换") && done.contains("新增 1，删除 1"), "{done}");
+    assert!(done.contains(&format!("原来的文件保存在 removed/{SEED}")), "{done}");
     assert_eq!(std::fs::read_to_string(setup.corpus().join(SEED)).unwrap(), edited);
+    let kept = setup.root.path().join("removed").join(SEED);
+    assert_eq!(std::fs::read_to_string(kept).unwrap(), original, "the replaced version is kept");
     assert_eq!(setup.files(), [SEED], "no temporary file is left in the corpus");
 }
 
@@ -331,6 +335,67 @@ fn of_two_offers_of_one_new_name_the_second_cannot_silently_replace_the_first() 
     let second = setup.app.offer_file(Caller::private(ADMIN), "collection.txt", other);
     assert!(perform(&setup, ADMIN, &setup.press(ADMIN, &first, "加入语料库")).contains("已加入"));
     let refused = perform(&setup, ADMIN, &setup.press(ADMIN, &second, "加入语料库"));
-    assert!(refused.contains("since the offer") && refused.contains("语料库保持不变"), "{refused}");
+    assert!(refused.contains("在你确认之前已经变了"), "{refused}");
     assert_eq!(std::fs::read(setup.corpus().join("collection.txt")).unwrap(), collection());
+}
+
+#[test]
+fn a_replacement_of_a_file_edited_since_the_offer_is_refused_and_the_edit_kept() {
+    let setup = Setup::new();
+    let original = std::fs::read_to_string(setup.corpus().join(SEED)).unwrap();
+    let mine = original.replacen("人大代表", "全国人大代表", 1);
+    let offer = setup.app.offer_file(Caller::private(ADMIN), SEED, mine.into_bytes());
+    let theirs = original.replacen("人大代表", "基层人大代表", 1);
+    std::fs::write(setup.corpus().join(SEED), &theirs).unwrap();
+    let refused = perform(&setup, ADMIN, &setup.press(ADMIN, &offer, "替换"));
+    assert!(refused.contains("在你确认之前已经变了"), "{refused}");
+    assert_eq!(std::fs::read_to_string(setup.corpus().join(SEED)).unwrap(), theirs);
+}
+
+#[test]
+fn an_offer_is_answered_once_and_only_by_the_admin_it_was_made_to() {
+    let setup = Setup::new();
+    let offer = setup.app.offer_file(Caller::private(ADMIN), "collection.txt", collection());
+    let theirs = setup.press(OTHER_ADMIN, &offer, "取消");
+    assert!(theirs.edit.is_none() && theirs.effect.is_none(), "{theirs:?}");
+    let confirmed = setup.press(ADMIN, &offer, "加入语料库");
+    assert!(confirmed.effect.is_some());
+    // Pressed again before the change is made, or cancel pressed meanwhile: nothing more.
+    for label in ["加入语料库", "取消"] {
+        let again = setup.press(ADMIN, &offer, label);
+        assert!(again.effect.is_none() && again.edit.is_none(), "{label}: {again:?}");
+        assert!(again.notice.as_deref().is_some_and(|n| n.contains("正在更新")), "{label}: {again:?}");
+    }
+    assert!(perform(&setup, ADMIN, &confirmed).contains("已加入"));
+    assert_eq!(setup.files(), ["anhui-renda-huiyi.txt", "collection.txt"]);
+}
+
+#[test]
+fn a_new_title_alone_is_a_change_worth_offering_and_an_identical_file_is_not() {
+    let setup = Setup::new();
+    let original = std::fs::read_to_string(setup.corpus().join(SEED)).unwrap();
+    let title = setup.app.library().corpus.digests[0].title.clone();
+    let retitled = original.replacen(&title, &format!("{title}（修订）"), 1);
+    assert_ne!(retitled, original);
+    let offer = setup.app.offer_file(Caller::private(ADMIN), SEED, retitled.into_bytes());
+    assert!(text(&offer).contains("段落没有变化"), "{}", text(&offer));
+    let done = perform(&setup, ADMIN, &setup.press(ADMIN, &offer, "替换"));
+    assert!(done.contains("已替换"), "{done}");
+    assert!(setup.app.library().corpus.digests[0].title.ends_with("（修订）"));
+}
+
+#[test]
+fn an_offer_warns_when_adding_the_file_would_take_another_digests_id() {
+    let setup = Setup::new();
+    std::fs::create_dir(setup.corpus().join("later")).unwrap();
+    std::fs::write(setup.corpus().join("later/collection.txt"), collection()).unwrap();
+    setup.app.reload();
+    let offer = setup.app.offer_file(Caller::private(ADMIN), "collection.txt", collection());
+    let shown = text(&offer);
+    assert!(shown.contains("later/collection.txt 的编号会从 collection 变为 h"), "{shown}");
+    let done = perform(&setup, ADMIN, &setup.press(ADMIN, &offer, "加入语料库"));
+    assert!(done.contains("已加入"), "{done}");
+    let ids: Vec<(String, String)> =
+        setup.app.library().corpus.digests.iter().map(|d| (d.file.clone(), d.id.clone())).collect();
+    assert!(ids.contains(&("collection.txt".into(), "collection".into())), "{ids:?}");
 }

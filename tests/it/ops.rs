@@ -209,7 +209,7 @@ fn the_systemd_unit_restarts_on_failure_reads_the_token_from_a_file_and_is_harde
         ("RestartSec", "5"),
         ("EnvironmentFile", "/etc/digestbot/env"),
         ("User", "digestbot"),
-        ("ReadWritePaths", "/srv/digestbot"),
+        ("ReadWritePaths", "-/srv/digestbot"),
         ("StateDirectory", "digestbot"),
         ("ProtectSystem", "strict"),
         ("ProtectHome", "yes"),
