@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, Write};
 
-use crate::app::reply::{Button, Effect, Message, Response};
+use crate::app::reply::{Button, Message, Response};
 use crate::app::{App, Caller};
 use crate::messages as msg;
 use crate::plain::{Emphasis, render};
@@ -89,8 +89,8 @@ pub fn run(
         };
         print_response(&mut out, &response, emphasis, &mut choices)?;
         // The terminal has time to wait for slow work.
-        if response.effect == Some(Effect::Reload) {
-            print_response(&mut out, &app.reload_reply(&app.reload()), emphasis, &mut choices)?;
+        if let Some(effect) = response.effect {
+            print_response(&mut out, &app.perform(CALLER, effect), emphasis, &mut choices)?;
         }
         out.flush()?;
     }

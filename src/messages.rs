@@ -22,7 +22,11 @@ pub const COMMANDS: &[(&str, &str)] = &[
 ];
 
 /// Commands only admins see, in their menu and in `/help`.
-pub const ADMIN_COMMANDS: &[(&str, &str)] = &[("reload", "重新加载语料库（管理员）"), ("stats", "运行状态（管理员）")];
+pub const ADMIN_COMMANDS: &[(&str, &str)] = &[
+    ("reload", "重新加载语料库（管理员）"),
+    ("remove", "把一份摘登移出语料库（管理员）"),
+    ("stats", "运行状态（管理员）"),
+];
 
 // How the corpus is named wherever it is shown.
 
@@ -149,7 +153,9 @@ pub const HELP: &str = "用法\n\n\
 /// `/help`'s part for admins.
 pub const HELP_ADMIN: &str = "\n\n管理员\n\
 /reload — 重新加载语料库：有错误的文件会逐条列出，语料保持不变；成功时列出新增、删除和改动\n\
-/stats — 运行状态：语料、内存、搜索延迟、每日一节";
+/remove 编号 — 把一份摘登移出语料库（文件移到语料目录旁的 removed/，不会删除）\n\
+/stats — 运行状态：语料、内存、搜索延迟、每日一节\n\
+在私聊里把 .txt 摘登文件发给我：先检查并列出大纲和问题，确认后加入语料库（同名文件确认后替换）。";
 
 pub const SEARCH_USAGE: &str = "请在 /search 后面写上要找的词，例如：/search 人大代表";
 pub const READ_USAGE: &str = "请在 /read 后面写上编号，例如搜索结果末尾的编号。也可以用 /toc 浏览目录。";
@@ -265,6 +271,7 @@ pub fn daily_not_subscribed(schedule: &str) -> String {
 }
 pub const DAILY_UNSUBSCRIBED: &str = "已停止每日一节。阅读进度已保留，发送 /subscribe 即从原处继续。";
 pub const DAILY_ADMINS_ONLY: &str = "只有群管理员可以设置本群的每日一节。";
+pub const ADMIN_CHECK_FAILED: &str = "暂时无法向 Telegram 确认你是不是本群管理员，设置没有改动。请稍后再试。";
 pub const DAILY_UNAVAILABLE: &str = "每日一节只在 Telegram 中提供。";
 pub const DAILY_FAILED: &str = "每日一节的设置暂时无法保存，请稍后再试。";
 
@@ -375,6 +382,196 @@ pub fn reload_outcome(outcome: &Outcome) -> String {
         Outcome::Failed(why) => format!("无法重新加载语料库，仍在使用原来的语料：{why}"),
         Outcome::Unavailable => "这里不能重新加载语料库。".to_string(),
     }
+}
+
+// Managing the corpus from a chat (admins).
+
+/// What a sent file would replace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Replacing {
+    /// No file of that name: it would be added.
+    Nothing,
+    /// The file of that name, byte for byte.
+    Identical,
+    /// The file of that name, served now: what would change.
+    Served(Diff),
+    /// A file of that name that is not served now.
+    NotServed,
+}
+
+/// A sent file, checked.
+pub struct UploadView<'a> {
+    pub name: &'a str,
+    pub digest: Option<&'a Digest>,
+    /// Every problem, `file:line: severity: message`.
+    pub problems: &'a [String],
+    pub errors: usize,
+    pub replacing: &'a Replacing,
+    /// Digests whose id adding it would change: (file, id now, id then).
+    pub renamed: &'a [(String, String, String)],
+}
+
+pub const UPLOAD_ADD: &str = "✅ 加入语料库";
+pub const UPLOAD_REPLACE: &str = "✅ 替换现有文件";
+pub const REMOVE: &str = "🗑 移出语料库";
+pub const CANCEL: &str = "取消";
+pub const APPLYING: &str = "已确认，正在更新语料库……";
+pub const CANCELLED: &str = "已取消，语料库没有改动。";
+pub const OFFER_GONE: &str = "这个确认已经处理过或已过期（一小时）。请重新发送文件或 /remove。";
+pub const DOWNLOAD_FAILED: &str = "文件没能从 Telegram 下载下来，语料库没有改动。请稍后再发一次。";
+pub const CHECK_FAILED: &str = "检查这个文件时出了错，语料库没有改动。请把文件发给维护者看看。";
+pub const CHANGED_SINCE_OFFER: &str = "语料目录里的同名文件在你确认之前已经变了（有人加入、替换或删除了它），所以没有改动。请重新发送文件，看过新的差异后再确认。";
+pub const REMOVE_USAGE: &str = "请在 /remove 后面写上摘登的编号或文件名，例如 /remove xwlb-20240305 或 \
+/remove xwlb-20240305.txt。编号一般就是文件名去掉 .txt；搜索结果和 /read 里的编号，下划线前面的部分也是。";
+
+/// Why a sent file's name cannot be used.
+pub fn bad_upload_name(bad: crate::app::manage::BadName) -> &'static str {
+    use crate::app::manage::BadName;
+    match bad {
+        BadName::Missing | BadName::NotTxt => {
+            "只能加入 .txt 文本文件（UTF-8 或 GB18030 编码）。请把摘登存成 .txt 后再发。"
+        }
+        BadName::Unsafe => "这个文件名不能用：请改成不以点开头、不含 / 或 \\ 的 .txt 文件名后再发。",
+    }
+}
+
+/// A file too large to add: `cap` is the limit that applies, `telegram` what Telegram allows.
+pub fn upload_too_large(size: u64, cap: u64, telegram: u64) -> String {
+    let mb = |b: u64| b as f64 / 1048576.0;
+    if cap < telegram {
+        format!(
+            "文件有 {:.1} MB，超过了语料库允许的 {:.0} MB（配置项 max_file_mb）。请拆成几个文件再发。",
+            mb(size),
+            mb(cap)
+        )
+    } else {
+        format!(
+            "文件有 {:.1} MB，超过了 Telegram 允许机器人下载的 {:.0} MB。请拆成几个文件再发，或放进语料目录后 /reload。",
+            mb(size),
+            mb(cap)
+        )
+    }
+}
+
+/// A digest's outline: title, id and date, each speech with its speaker and section count.
+fn digest_outline(digest: &Digest) -> String {
+    let mut out = format!("《{}》 编号 {}", cut(&digest.title, 100), digest.id);
+    if let Some(date) = &digest.date {
+        out.push_str(&format!("，{date}"));
+    }
+    for (n, speech) in digest.speeches.iter().enumerate().take(DIFF_ITEMS) {
+        let line = format!("{}. {} — {}（{} 节）", n + 1, speech.title, speaker(speech), speech.sections.len());
+        out.push_str(&format!("\n{}", cut(&line, 120)));
+    }
+    if digest.speeches.len() > DIFF_ITEMS {
+        out.push_str(&format!("\n……另有 {} 篇", digest.speeches.len() - DIFF_ITEMS));
+    }
+    let sections: usize = digest.speeches.iter().map(|s| s.sections.len()).sum();
+    let passages: usize = digest.speeches.iter().flat_map(|s| &s.sections).map(|c| c.passages.len()).sum();
+    out.push_str(&format!("\n共 {} 篇发言、{sections} 节、{passages} 段", digest.speeches.len()));
+    out
+}
+
+/// `text`, cut to `max` characters with an ellipsis: an offer must fit in one message.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
+/// A sent file, checked: its outline, its problems, and what adding it would do.
+pub fn upload_offer(v: &UploadView) -> String {
+    let mut out = format!("📄 {}", v.name);
+    if let Some(digest) = v.digest {
+        out.push_str(&format!("\n{}", digest_outline(digest)));
+    }
+    if !v.problems.is_empty() {
+        out.push_str(&format!("\n\n问题（{} 个错误，{} 个提示）：", v.errors, v.problems.len() - v.errors));
+        for problem in v.problems.iter().take(DIFF_ITEMS) {
+            out.push_str(&format!("\n{}", cut(problem, 200)));
+        }
+        if v.problems.len() > DIFF_ITEMS {
+            out.push_str(&format!("\n……另有 {} 条（digestbot check 可以列出全部）", v.problems.len() - DIFF_ITEMS));
+        }
+    }
+    out.push_str("\n\n");
+    if v.errors > 0 || v.digest.is_none() {
+        out.push_str("这个文件有错误，不能加入语料库。请改正后再发送。");
+        return out;
+    }
+    match v.replacing {
+        Replacing::Nothing => out.push_str("确认后加入语料库。"),
+        Replacing::Identical => {
+            out.push_str("和语料目录里的同名文件完全相同，不需要更新。");
+            return out;
+        }
+        Replacing::Served(diff) if diff.is_empty() => {
+            out.push_str("语料库里已有同名文件。段落没有变化，改动在标题、日期、小标题等处。确认后替换。")
+        }
+        Replacing::Served(diff) => {
+            out.push_str(&format!("语料库里已有同名文件。替换后的改动：{}", diff_text(diff)));
+            out.push_str("\n\n确认后替换。");
+        }
+        Replacing::NotServed => out.push_str(
+            "语料目录里已有同名文件，但它现在没有在用（可能有错误，或还没有重新加载）。确认后用这个文件替换它。",
+        ),
+    }
+    if matches!(v.replacing, Replacing::Served(_) | Replacing::NotServed) {
+        out.push_str("原来的文件会保存在语料目录旁的 removed/。");
+    }
+    for (file, now, then) in v.renamed.iter().take(DIFF_ITEMS) {
+        out.push_str(&format!(
+            "\n⚠️ {file} 的编号会从 {now} 变为 {then}（同名文件按路径顺序取编号），它的分享链接会失效。"
+        ));
+    }
+    out
+}
+
+pub fn remove_unknown(what: &str) -> String {
+    format!("语料库里没有编号或文件名为「{what}」的摘登。")
+}
+
+/// What `/remove` would take away.
+pub fn remove_offer(digest: &Digest) -> String {
+    format!(
+        "将移出语料库：\n{}\n文件 {}\n\n确认后文件移到语料目录旁的 removed/（不会删除），语料库随即重新加载。",
+        digest_outline(digest),
+        digest.file
+    )
+}
+
+pub fn added(name: &str) -> String {
+    format!("已加入 {name}。")
+}
+
+pub fn replaced(name: &str, kept: &str) -> String {
+    format!("已替换 {name}，原来的文件保存在 {kept}。")
+}
+
+pub fn removed(title: &str, moved_to: &str) -> String {
+    format!("已移出《{title}》，文件在 {moved_to}。")
+}
+
+pub fn change_failed(why: &str) -> String {
+    format!("没能改动语料目录，语料库保持不变：{why}")
+}
+
+/// A change whose reload did not go through: `outcome` says why.
+pub fn change_undone(outcome: &str, undone: bool) -> String {
+    if undone {
+        format!("改动已撤回，语料目录和语料库都保持原样。\n{outcome}")
+    } else {
+        format!("⚠️ 重新加载没有成功，改动也没能撤回：语料目录和正在使用的语料不一致，请检查服务器日志。\n{outcome}")
+    }
+}
+
+/// The problem of a reload that finds no digest at all while some are served.
+pub fn empty_reload(dir: &str) -> String {
+    format!(
+        "{dir}:0: error: the corpus directory holds no digest now; the current corpus keeps serving (restart \
+         the bot to serve an empty corpus)"
+    )
 }
 
 /// What `/stats` shows.

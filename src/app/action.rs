@@ -16,6 +16,10 @@ pub enum Action {
     Speakers(u32),
     /// A page of the table of contents.
     Toc(u32),
+    /// Make the corpus change offered under this token (admins).
+    Confirm(u32),
+    /// Drop the corpus change offered under this token.
+    Cancel(u32),
 }
 
 /// The query a result page is for: written into the button when it fits, else a key into the
@@ -42,6 +46,8 @@ impl Action {
             Action::Section(id) => format!("s{id}"),
             Action::Speakers(page) => format!("k{page}"),
             Action::Toc(page) => format!("t{page}"),
+            Action::Confirm(token) => format!("y{token}"),
+            Action::Cancel(token) => format!("n{token}"),
         };
         (data.len() <= MAX_CALLBACK_BYTES).then_some(data)
     }
@@ -80,6 +86,8 @@ impl Action {
             's' => safe_id(rest).map(Action::Section),
             'k' => rest.parse().ok().map(Action::Speakers),
             't' => rest.parse().ok().map(Action::Toc),
+            'y' => rest.parse().ok().map(Action::Confirm),
+            'n' => rest.parse().ok().map(Action::Cancel),
             _ => None,
         }
     }
@@ -101,6 +109,8 @@ mod tests {
             Action::Section("a-digest-id-of-22-char_pzzzzzzzz".into()),
             Action::Speakers(2),
             Action::Toc(0),
+            Action::Confirm(u32::MAX),
+            Action::Cancel(7),
         ];
         for action in actions {
             let data = action.encode().unwrap();

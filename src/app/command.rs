@@ -22,6 +22,8 @@ pub enum Command {
     Reload,
     /// How the bot is doing (admins).
     Stats,
+    /// `/remove <digest id or file>`: take a digest out of the corpus (admins).
+    Remove(String),
 }
 
 impl Command {
@@ -74,6 +76,7 @@ pub fn parse(text: &str, me: &str) -> Parsed {
         "today" => Command::Today,
         "reload" => Command::Reload,
         "stats" => Command::Stats,
+        "remove" => Command::Remove(args),
         "" => return Parsed::Text,
         _ => return Parsed::Unknown { name: name.to_string(), addressed: target.is_some() },
     };

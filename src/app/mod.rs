@@ -12,6 +12,7 @@ pub mod command;
 pub mod daily;
 mod inline;
 mod limiter;
+pub mod manage;
 mod query_cache;
 mod reading;
 pub mod reload;
@@ -29,6 +30,7 @@ pub use self::admission::{Admission, Input};
 pub use self::clock::{Clock, ManualClock, SystemClock};
 pub use self::inline::{Article, InlineAnswer};
 pub use self::limiter::{BURST as FLOOD_BURST, REFILL as FLOOD_REFILL};
+pub use self::manage::Document;
 
 use self::action::{Action, QueryRef};
 use self::browse::RandomPicker;
@@ -91,6 +93,8 @@ pub struct App {
     /// Where the corpus is reloaded from.
     source: Option<Source>,
     reloader: Reloader,
+    /// Corpus changes waiting for an admin's button.
+    offers: manage::Offers,
     stats: stats::Stats,
 }
 
@@ -117,6 +121,7 @@ impl App {
             admins: Default::default(),
             source: None,
             reloader: Reloader::default(),
+            offers: manage::Offers::default(),
             stats: stats::Stats::new(),
         }
     }
@@ -146,28 +151,40 @@ impl App {
 
     /// Parses and indexes the corpus again, while the current library keeps answering, and puts
     /// it in place when no file has an error. Blocking: the edge runs it off its async workers.
-    /// Reloads asked for while one runs share its outcome.
+    /// Reloads asked for while one runs share one more reload.
     pub fn reload(&self) -> Outcome {
+        if self.source.is_none() {
+            return Outcome::Unavailable;
+        }
+        self.reloader.run(|| crate::telemetry::counting_reload(|| self.swap_in()))
+    }
+
+    /// Loads the corpus and puts it in place when it may serve; the caller holds the reloader.
+    fn swap_in(&self) -> Outcome {
         let Some(source) = &self.source else { return Outcome::Unavailable };
-        let load = || {
-            let started = std::time::Instant::now();
-            let current = self.library();
-            let (library, warnings) = match reload::load(source, &current) {
-                Ok(loaded) => loaded,
-                Err(outcome) => return *outcome,
-            };
-            let diff = crate::library::Diff::between(&current.corpus, &library.corpus);
-            let library = Arc::new(library);
-            self.library.store(library.clone());
-            // Chats whose next section went move on to the next one left.
-            if let Some(daily) = &self.daily
-                && let Err(e) = daily.follow(&library)
-            {
-                tracing::error!("the daily plan could not follow the reload: {e}");
-            }
-            Outcome::Reloaded { diff, warnings, seconds: reload::seconds(started) }
+        let started = std::time::Instant::now();
+        let current = self.library();
+        let (library, warnings) = match reload::load(source, &current) {
+            Ok(loaded) => loaded,
+            Err(outcome) => return *outcome,
         };
-        self.reloader.run(|| crate::telemetry::counting_reload(load))
+        // A folder found empty is far more often a mount or a deploy gone wrong than an admin
+        // who wants no corpus: serving nothing would hide every digest from every reader.
+        if library.corpus.digests.is_empty() && !current.corpus.digests.is_empty() {
+            let mut problems = warnings;
+            problems.push(msg::empty_reload(&source.dir.display().to_string()));
+            return Outcome::Refused { problems };
+        }
+        let diff = crate::library::Diff::between(&current.corpus, &library.corpus);
+        let library = Arc::new(library);
+        self.library.store(library.clone());
+        // Chats whose next section went move on to the next one left.
+        if let Some(daily) = &self.daily
+            && let Err(e) = daily.follow(&library)
+        {
+            tracing::error!("the daily plan could not follow the reload: {e}");
+        }
+        Outcome::Reloaded { diff, warnings, seconds: reload::seconds(started) }
     }
 
     /// The answer to a reload.
@@ -237,6 +254,9 @@ impl App {
     pub fn handle_callback(&self, caller: Caller, data: &str) -> Response {
         self.stats.input();
         let Some(action) = Action::decode(data) else { return Response::notice(msg::EXPIRED) };
+        if let Action::Confirm(token) | Action::Cancel(token) = action {
+            return self.answer_offer(caller, token, matches!(action, Action::Confirm(_)));
+        }
         // A search made on behalf of a chat (an anonymous group admin) may be paged by its members.
         if let Action::Page { owner, .. } | Action::SpeakerPage { owner, .. } = action
             && owner != caller.user
@@ -267,10 +287,13 @@ impl App {
                 Some(Target::Section { digest, speech, section }) => {
                     reading::section(&library, digest, speech, section)
                 }
+                // Removed or rewritten by a reload since the button was made.
+                None => return Response::notice(msg::not_found_id(&id)),
                 _ => return Response::notice(msg::EXPIRED),
             },
             Action::Speakers(page) => browse::speakers(&library, page as usize),
             Action::Toc(page) => browse::toc(&library, page as usize),
+            Action::Confirm(_) | Action::Cancel(_) => return Response::notice(msg::EXPIRED),
         };
         // Paging and navigating replace the message the button is on.
         if response.messages.len() == 1 && response.edit.is_none() {
@@ -303,11 +326,12 @@ impl App {
             Command::Unsubscribe => self.on_daily(|d| d.unsubscribe(caller)),
             Command::Daily => self.on_daily(|d| d.status(library, caller, self.utc())),
             Command::Today => self.on_daily(|d| d.today(library, caller, self.utc())),
-            Command::Reload | Command::Stats if !self.is_admin(caller.user) => {
+            Command::Reload | Command::Stats | Command::Remove(_) if !self.is_admin(caller.user) => {
                 tracing::warn!(user = caller.user, "a non-admin asked for an admin command");
                 Response::text(plain(msg::ADMINS_ONLY))
             }
             Command::Stats => self.stats(library),
+            Command::Remove(what) => self.removal(library, caller, &what),
             Command::Reload => {
                 tracing::info!(user = caller.user, "reload asked for");
                 Response { effect: Some(Effect::Reload), ..Response::default() }

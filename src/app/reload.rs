@@ -1,9 +1,9 @@
 //! Reloading the corpus as a transaction: the new library is parsed and indexed while the current
 //! one keeps answering; it replaces the current one whole, or, when any file has an error, not at
-//! all. Reloads asked for while one runs share its outcome instead of starting another.
+//! all. Reloads asked for while one runs share one more reload rather than one each.
 
 use std::path::PathBuf;
-use std::sync::{Condvar, Mutex};
+use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Instant;
 
 use crate::corpus::{LoadOptions, Severity};
@@ -32,12 +32,16 @@ pub enum Outcome {
 #[derive(Default)]
 struct State {
     running: bool,
-    /// Reloads finished, so a waiter knows when the one it waited for is over.
-    finished: u64,
+    /// Reloads asked for so far: each asker holds the number of its request.
+    asked: u64,
+    /// Requests up to this number were served by a reload that started after they were made.
+    served: u64,
     last: Option<Outcome>,
 }
 
-/// Runs one reload at a time; those asked for meanwhile wait for it and share its outcome.
+/// Runs one reload at a time. Those asked for while one runs wait for it, then share one more
+/// reload: the running one may have read the corpus before the change they were asked for (a file
+/// just written, just dropped in), so its outcome would not be theirs.
 #[derive(Default)]
 pub(super) struct Reloader {
     state: Mutex<State>,
@@ -45,33 +49,65 @@ pub(super) struct Reloader {
 }
 
 impl Reloader {
-    /// Reloads with `load`, or waits for the reload already running and returns its outcome.
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn idle<'a>(&self, mut state: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
+        while state.running {
+            state = self.over.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        state
+    }
+
+    /// Reloads with `load`, or waits for a reload that starts after this request and returns its
+    /// outcome.
     pub(super) fn run(&self, load: impl FnOnce() -> Outcome) -> Outcome {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if state.running {
-            let waiting_for = state.finished;
-            while state.finished == waiting_for {
-                state = self.over.wait(state).unwrap_or_else(|e| e.into_inner());
-            }
+        let mut state = self.lock();
+        state.asked += 1;
+        let ticket = state.asked;
+        let mut state = self.idle(state);
+        if state.served >= ticket {
             return state.last.clone().unwrap_or(Outcome::Unavailable);
         }
         state.running = true;
+        let covers = state.asked;
         drop(state);
-        // Whatever happens in `load`, the next reload must be able to run.
-        struct Over<'a>(&'a Reloader, Option<Outcome>);
-        impl Drop for Over<'_> {
-            fn drop(&mut self) {
-                let mut state = self.0.state.lock().unwrap_or_else(|e| e.into_inner());
-                state.running = false;
-                state.finished += 1;
-                state.last = self.1.take().or(Some(Outcome::Failed("the reload stopped".into())));
-                self.0.over.notify_all();
-            }
-        }
-        let mut over = Over(self, None);
+        let mut over = Over { reloader: self, serves: Some(covers), outcome: None };
         let outcome = load();
-        over.1 = Some(outcome.clone());
+        over.outcome = Some(outcome.clone());
         outcome
+    }
+
+    /// Runs `work` (a corpus change and the reload after it) while no reload runs; reloads asked
+    /// for meanwhile wait for it, then run one of their own.
+    pub(super) fn alone<T>(&self, work: impl FnOnce() -> T) -> T {
+        let mut state = self.idle(self.lock());
+        state.running = true;
+        drop(state);
+        let _over = Over { reloader: self, serves: None, outcome: None };
+        work()
+    }
+}
+
+/// Ends a run whatever happens in it (a panic included), so that the next can start: records what
+/// it served, and wakes those waiting.
+struct Over<'a> {
+    reloader: &'a Reloader,
+    /// The requests a reload served (None for [`Reloader::alone`]).
+    serves: Option<u64>,
+    outcome: Option<Outcome>,
+}
+
+impl Drop for Over<'_> {
+    fn drop(&mut self) {
+        let mut state = self.reloader.lock();
+        state.running = false;
+        if let Some(covers) = self.serves {
+            state.served = covers;
+            state.last = self.outcome.take().or(Some(Outcome::Failed("the reload stopped".into())));
+        }
+        self.reloader.over.notify_all();
     }
 }
 
@@ -105,7 +141,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reloads_asked_for_while_one_runs_share_its_outcome_instead_of_running_again() {
+    fn reloads_asked_for_while_one_runs_share_one_more_reload_instead_of_one_each() {
         let reloader = Arc::new(Reloader::default());
         let loads = Arc::new(AtomicUsize::new(0));
         let started = Arc::new(Barrier::new(4));
@@ -116,7 +152,9 @@ mod tests {
                     loads.fetch_add(1, Ordering::SeqCst);
                     started.wait();
                     // The others ask while this one runs.
-                    std::thread::sleep(Duration::from_millis(300));
+                    while reloader.lock().asked < 4 {
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
                     Outcome::Failed("first".into())
                 })
             })
@@ -134,11 +172,43 @@ mod tests {
             })
             .collect();
         assert_eq!(first.join().unwrap(), Outcome::Failed("first".into()));
+        // The first read the corpus before they asked: they get a reload of their own, one for all.
         for other in others {
-            assert_eq!(other.join().unwrap(), Outcome::Failed("first".into()));
+            assert_eq!(other.join().unwrap(), Outcome::Failed("another".into()));
         }
-        assert_eq!(loads.load(Ordering::SeqCst), 1);
+        assert_eq!(loads.load(Ordering::SeqCst), 2);
         // Once it is over, the next reload runs.
         assert_eq!(reloader.run(|| Outcome::Unavailable), Outcome::Unavailable);
+    }
+
+    #[test]
+    fn a_reload_asked_for_during_a_change_runs_after_it_and_not_during_it() {
+        let reloader = Arc::new(Reloader::default());
+        let changing = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (inside, go) = (Arc::new(Barrier::new(2)), Arc::new(Barrier::new(2)));
+        let change = {
+            let (reloader, changing, inside, go) = (reloader.clone(), changing.clone(), inside.clone(), go.clone());
+            std::thread::spawn(move || {
+                reloader.alone(|| {
+                    changing.store(true, Ordering::SeqCst);
+                    inside.wait();
+                    go.wait();
+                    changing.store(false, Ordering::SeqCst);
+                })
+            })
+        };
+        inside.wait();
+        let reload = {
+            let (reloader, changing) = (reloader.clone(), changing.clone());
+            std::thread::spawn(move || {
+                reloader.run(|| Outcome::Failed(format!("during the change: {}", changing.load(Ordering::SeqCst))))
+            })
+        };
+        while reloader.lock().asked < 1 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        go.wait();
+        change.join().unwrap();
+        assert_eq!(reload.join().unwrap(), Outcome::Failed("during the change: false".into()));
     }
 }

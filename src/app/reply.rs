@@ -92,12 +92,14 @@ pub struct Response {
     pub effect: Option<Effect>,
 }
 
-/// Slow work an input asks for: the edge runs it off the handler, then answers with
-/// [`crate::app::App::reload_reply`].
+/// Slow work an input asks for: the edge runs it off its handler with
+/// [`crate::app::App::perform`], which answers when it is done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Effect {
     /// Reload the corpus ([`crate::app::App::reload`]).
     Reload,
+    /// Make the corpus change an admin confirmed (the offer with this token), then reload.
+    Apply(u32),
 }
 
 impl Response {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{
-    CallbackQueryId, InlineKeyboardMarkup, InlineQueryResult, InlineQueryResultArticle, InputMessageContent,
+    CallbackQueryId, FileId, InlineKeyboardMarkup, InlineQueryResult, InlineQueryResultArticle, InputMessageContent,
     InputMessageContentText, Me, MessageId, ParseMode,
 };
 
@@ -14,8 +14,9 @@ use super::Tg;
 use super::admission::Refusals;
 use super::outbox::{Failure, Outbox, Place, Priority, Request, classify};
 use super::render;
-use crate::app::reply::{Effect, Message as Reply};
-use crate::app::{App, Caller};
+use crate::app::manage::MAX_UPLOAD_BYTES;
+use crate::app::reply::{Effect, Message as Reply, Response, Rich};
+use crate::app::{App, Caller, Document};
 use crate::logging::redact;
 
 pub(super) fn place_of(msg: &Message) -> Place {
@@ -167,31 +168,101 @@ pub(super) async fn on_message(
         return Ok(());
     }
     let mut caller = caller_of(&msg);
-    let response = match (refusals.take(update.id), msg.text()) {
+    let refusal = refusals.take(update.id);
+    if refusal.is_none()
+        && let Some(document) = msg.document()
+    {
+        let size = u64::from(document.file.size);
+        match app.document(caller, document.file_name.as_deref(), size) {
+            Document::Answer(response) => queue_messages(&outbox, me.username(), place_of(&msg), response.messages),
+            Document::Fetch(name) => {
+                let file = document.file.id.clone();
+                let me = me.username().to_string();
+                tokio::spawn(offer_file(bot, app, outbox, me, place_of(&msg), caller, file, name));
+            }
+        }
+        return Ok(());
+    }
+    let response = match (refusal, msg.text()) {
         (Some(refusal), _) => refusal,
         (None, Some(text)) => {
             if app.needs_admin_check(caller, text, me.username()) {
-                caller.admin = is_admin(&bot, msg.chat.id, caller.user).await;
+                match is_admin(&bot, msg.chat.id, caller.user).await {
+                    Some(admin) => caller.admin = admin,
+                    // Refused, but not as a non-admin: they may well be one.
+                    None => {
+                        let response = Response::text(plain(crate::messages::ADMIN_CHECK_FAILED));
+                        queue_messages(&outbox, me.username(), place_of(&msg), response.messages);
+                        return Ok(());
+                    }
+                }
             }
             app.handle_text(caller, text, me.username())
         }
         (None, None) => app.handle_non_text(caller),
     };
-    if response.effect == Some(Effect::Reload) {
-        tokio::spawn(reload(app.clone(), outbox.clone(), me.username().to_string(), place_of(&msg)));
+    if let Some(effect) = response.effect {
+        tokio::spawn(perform(app.clone(), outbox.clone(), me.username().to_string(), place_of(&msg), caller, effect));
     }
     queue_messages(&outbox, me.username(), place_of(&msg), response.messages);
     Ok(())
 }
 
-/// How long a reload may take before the admin is told it is under way.
+/// Downloads a file an admin sent (Telegram lets bots download up to 20 MB, checked again as it
+/// arrives) and answers with the core's offer for it. Checking a large file takes a while, so that
+/// runs off the async workers.
+#[allow(clippy::too_many_arguments)]
+async fn offer_file(
+    bot: Tg,
+    app: Arc<App>,
+    outbox: Arc<Outbox>,
+    me: String,
+    place: Place,
+    caller: Caller,
+    file: FileId,
+    name: String,
+) {
+    let response = match download(&bot, file, MAX_UPLOAD_BYTES).await {
+        Ok(bytes) => {
+            let app = app.clone();
+            tokio::task::spawn_blocking(move || app.offer_file(caller, &name, bytes))
+                .await
+                .unwrap_or_else(|_| Response::text(plain(crate::messages::CHECK_FAILED)))
+        }
+        Err(why) => {
+            tracing::warn!(admin = caller.user, "a file an admin sent could not be downloaded: {why}");
+            Response::text(plain(crate::messages::DOWNLOAD_FAILED))
+        }
+    };
+    queue_messages(&outbox, &me, place, response.messages);
+}
+
+/// A file's bytes, at most `limit` of them; why not, with the token taken out.
+async fn download(bot: &Tg, file: FileId, limit: u64) -> Result<Vec<u8>, String> {
+    use futures::StreamExt;
+    use teloxide::net::Download;
+    let redacted = |e: &dyn std::fmt::Display| redact(&e.to_string(), bot.token());
+    let file = bot.get_file(file).await.map_err(|e| redacted(&e))?;
+    let mut stream = bot.download_file_stream(&file.path);
+    let mut bytes = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        bytes.extend_from_slice(&chunk.map_err(|e| redacted(&e))?);
+        if bytes.len() as u64 > limit {
+            return Err(format!("the file is larger than {limit} bytes"));
+        }
+    }
+    Ok(bytes)
+}
+
+/// How long slow work (a reload) may take before the admin is told it is under way.
 const RELOAD_PATIENCE: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// Runs a reload off the async workers and answers with what changed. A reload that takes longer
-/// than [`RELOAD_PATIENCE`] says so first, then edits that message into the answer.
-async fn reload(app: Arc<App>, outbox: Arc<Outbox>, me: String, place: Place) {
-    let reloading = app.clone();
-    let work = tokio::task::spawn_blocking(move || reloading.reload());
+/// Runs slow work (a reload, a corpus change) off the async workers and answers with its outcome.
+/// Work that takes longer than [`RELOAD_PATIENCE`] says so first, then edits that message into
+/// the answer.
+async fn perform(app: Arc<App>, outbox: Arc<Outbox>, me: String, place: Place, caller: Caller, effect: Effect) {
+    let working = app.clone();
+    let work = tokio::task::spawn_blocking(move || working.perform(caller, effect));
     tokio::pin!(work);
     let mut progress = None;
     let outcome = match tokio::time::timeout(RELOAD_PATIENCE, &mut work).await {
@@ -205,8 +276,8 @@ async fn reload(app: Arc<App>, outbox: Arc<Outbox>, me: String, place: Place) {
             work.await
         }
     };
-    let outcome = outcome.unwrap_or(crate::app::reload::Outcome::Failed("the reload stopped".into()));
-    let reply = app.reload_reply(&outcome);
+    let reply =
+        outcome.unwrap_or_else(|_| app.reload_reply(&crate::app::reload::Outcome::Failed("the reload stopped".into())));
     for message in reply.messages {
         match progress.take() {
             Some(id) => edit_or_send(&outbox, &me, place, id, &message).await,
@@ -217,12 +288,13 @@ async fn reload(app: Arc<App>, outbox: Arc<Outbox>, me: String, place: Place) {
     }
 }
 
-/// Asks Telegram, at the time of asking, whether `user` administers the group `chat`. Unknown
-/// counts as no: a setting refused can be asked again, one changed by anyone cannot be undone.
-async fn is_admin(bot: &Tg, chat: ChatId, user: i64) -> bool {
-    let Ok(id) = u64::try_from(user) else { return false };
+/// Asks Telegram, at the time of asking, whether `user` administers the group `chat`; None when
+/// Telegram cannot say. Unknown is never taken for yes: a setting refused can be asked again, one
+/// changed by anyone cannot be undone.
+async fn is_admin(bot: &Tg, chat: ChatId, user: i64) -> Option<bool> {
+    let Ok(id) = u64::try_from(user) else { return Some(false) };
     match bot.get_chat_member(chat, UserId(id)).await {
-        Ok(member) => member.kind.is_privileged(),
+        Ok(member) => Some(member.kind.is_privileged()),
         Err(e) => {
             tracing::warn!(
                 chat = chat.0,
@@ -230,7 +302,7 @@ async fn is_admin(bot: &Tg, chat: ChatId, user: i64) -> bool {
                 "cannot ask who administers the group: {}",
                 redact(&e.to_string(), bot.token())
             );
-            false
+            None
         }
     }
 }
@@ -257,6 +329,7 @@ pub(super) async fn on_callback(
     let caller = callback_caller(&q);
     let response = app.handle_callback(caller, q.data.as_deref().unwrap_or(""));
     answer_callback(&bot, &q.id, response.notice.as_deref()).await;
+    let effect = response.effect;
     // A message the bot can no longer edit (too old, or deleted) is answered with a new one.
     let message = q.regular_message();
     let edit_target = message.map(|m| m.id);
@@ -278,6 +351,10 @@ pub(super) async fn on_callback(
                 if send(&outbox, &me, place, reply).await.is_err() {
                     return;
                 }
+            }
+            // After the edit that says it is under way.
+            if let Some(effect) = effect {
+                tokio::spawn(perform(app, outbox, me, place, caller, effect));
             }
         }),
     );
@@ -306,4 +383,10 @@ pub(super) async fn on_inline(bot: Tg, me: Me, app: Arc<App>, q: InlineQuery) ->
         log_send_error(&e, &bot);
     }
     Ok(())
+}
+
+fn plain(text: &str) -> Rich {
+    let mut rich = Rich::new();
+    rich.plain(text);
+    rich
 }

@@ -360,7 +360,7 @@ fn a_message_without_text_gets_a_hint_in_private_and_silence_in_a_group() {
 }
 
 #[test]
-fn forged_or_stale_buttons_answer_that_they_have_expired() {
+fn forged_buttons_answer_that_they_have_expired_and_stale_ones_that_their_target_is_gone() {
     let app = app();
     for data in ["", "x", "o../../etc", "p1.2", "c0.201.notanumber"] {
         let reply = app.handle_callback(ALICE, data);
@@ -368,7 +368,7 @@ fn forged_or_stale_buttons_answer_that_they_have_expired() {
         assert!(reply.edit.is_none() && reply.messages.is_empty());
     }
     let gone = app.handle_callback(ALICE, "sgone-digest_p1");
-    assert!(gone.notice.unwrap().contains("过期"));
+    assert!(gone.notice.unwrap().contains("找不到编号「gone-digest_p1」"));
     let stale = app.handle_callback(ALICE, "ogone-digest_p1");
     assert!(text(edit(&stale)).contains("找不到编号「gone-digest_p1」"));
     let past_the_end = app.handle_callback(ALICE, "p4294967295.201.人大");

@@ -193,6 +193,22 @@ async fn telegram_is_asked_who_administers_the_group_and_an_anonymous_admin_coun
 }
 
 #[tokio::test]
+async fn when_telegram_cannot_say_who_administers_the_group_the_setting_is_refused_as_unknown_not_as_no() {
+    let bot = spawn_daily_bot("2026-11-30T00:30:00Z", |api| {
+        api.make_admin(GROUP, 7);
+        api.fail_get_chat_member(true);
+    })
+    .await;
+    bot.api.push(group_message(GROUP, 7, "/subscribe"));
+    let said = &messages_to(&bot.api, GROUP, 1).await[0];
+    assert!(said.contains("暂时无法") && !said.contains("只有群管理员"), "{said}");
+    assert!(bot.app.daily().unwrap().counts().unwrap() == (0, 0), "nothing was changed");
+    bot.api.fail_get_chat_member(false);
+    bot.api.push(group_message(GROUP, 7, "/subscribe"));
+    assert!(messages_to(&bot.api, GROUP, 2).await[1].contains("已开启"));
+}
+
+#[tokio::test]
 async fn the_section_arrives_at_the_local_time_in_the_topic_once_and_daily_tells_the_truth() {
     // 07:59:30 in Shanghai.
     let bot = spawn_daily_bot("2026-11-29T23:59:30Z", |api| api.make_admin(GROUP, 7)).await;

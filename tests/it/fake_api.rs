@@ -31,6 +31,10 @@ pub struct Call {
 
 #[derive(Default)]
 struct Inner {
+    /// Answer `getChatMember` with a server error, as Telegram does when it is down.
+    failing_get_chat_member: std::sync::atomic::AtomicBool,
+    /// Files people sent, by file id, for `getFile` and the download that follows.
+    files: std::sync::Mutex<HashMap<String, Vec<u8>>>,
     updates: std::sync::Mutex<VecDeque<Value>>,
     new_update: Notify,
     calls: std::sync::Mutex<Vec<Call>>,
@@ -137,6 +141,24 @@ async fn handle(inner: Arc<Inner>, method: String, body: Bytes) -> String {
                 "can_connect_to_business": false, "has_main_web_app": false
             }))
         }
+        "getfile" => {
+            let id = body["file_id"].as_str().unwrap_or("").to_string();
+            let size = inner.files.lock().unwrap().get(&id).map(Vec::len);
+            inner.calls.lock().unwrap().push(Call {
+                method,
+                body: body.clone(),
+                message_id: None,
+                at: std::time::Instant::now(),
+            });
+            inner.new_call.notify_waiters();
+            match size {
+                Some(size) => ok(json!({ "file_id": id, "file_unique_id": format!("u{id}"), "file_size": size,
+                    "file_path": format!("documents_{id}.txt") })),
+                None => {
+                    json!({ "ok": false, "error_code": 400, "description": "Bad Request: invalid file_id" }).to_string()
+                }
+            }
+        }
         "getwebhookinfo" => ok(json!({ "url": "", "has_custom_certificate": false, "pending_update_count": 0 })),
         "getupdates" => {
             inner.first_get_updates.get_or_init(std::time::Instant::now);
@@ -159,6 +181,9 @@ async fn handle(inner: Arc<Inner>, method: String, body: Bytes) -> String {
                     return ok(json!([]));
                 }
             }
+        }
+        "getchatmember" if inner.failing_get_chat_member.load(Ordering::SeqCst) => {
+            json!({ "ok": false, "error_code": 502, "description": "Bad Gateway" }).to_string()
         }
         "getchatmember" => {
             let chat = body["chat_id"].as_i64().unwrap_or(0);
@@ -208,6 +233,27 @@ async fn handle(inner: Arc<Inner>, method: String, body: Bytes) -> String {
             inner.new_call.notify_waiters();
             reply
         }
+    }
+}
+
+/// A file's bytes, as Telegram serves `file/bot<token>/<file_path>`; recorded as a `download` call.
+async fn download(
+    State(inner): State<Arc<Inner>>,
+    Path((_bot, path)): Path<(String, String)>,
+) -> (axum::http::StatusCode, Vec<u8>) {
+    let id = path.strip_prefix("documents_").and_then(|p| p.strip_suffix(".txt")).unwrap_or("");
+    let bytes = inner.files.lock().unwrap().get(id).cloned();
+    let body = json!({ "path": path });
+    inner.calls.lock().unwrap().push(Call {
+        method: "download".into(),
+        body,
+        message_id: None,
+        at: std::time::Instant::now(),
+    });
+    inner.new_call.notify_waiters();
+    match bytes {
+        Some(bytes) => (axum::http::StatusCode::OK, bytes),
+        None => (axum::http::StatusCode::NOT_FOUND, b"not found".to_vec()),
     }
 }
 
@@ -303,7 +349,10 @@ fn respond(inner: &Inner, method: &str, body: &Value) -> (String, Option<i64>) {
 impl FakeApi {
     pub async fn start() -> FakeApi {
         let inner = Arc::new(Inner::default());
-        let app = Router::new().route("/{bot}/{method}", post(route)).with_state(inner.clone());
+        let app = Router::new()
+            .route("/{bot}/{method}", post(route))
+            .route("/file/{bot}/{path}", axum::routing::get(download))
+            .with_state(inner.clone());
         let app_inner = inner.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/", listener.local_addr().unwrap());
@@ -708,4 +757,38 @@ pub fn callback_on_inaccessible(chat: i64, from: i64, message_id: i64, data: &st
 
 pub fn inline_query(from: i64, query: &str, offset: &str) -> Value {
     json!({ "inline_query": { "id": format!("iq{from}{offset}{}", query.len()), "from": user(from), "query": query, "offset": offset } })
+}
+
+/// Files people send.
+#[allow(dead_code)]
+impl FakeApi {
+    /// Answers every `getChatMember` with a server error while `failing`.
+    pub fn fail_get_chat_member(&self, failing: bool) {
+        self.inner.failing_get_chat_member.store(failing, Ordering::SeqCst);
+    }
+
+    /// Keeps `bytes` as the file `id`, for `getFile` and its download.
+    pub fn put_file(&self, id: &str, bytes: Vec<u8>) {
+        self.inner.files.lock().unwrap().insert(id.to_string(), bytes);
+    }
+}
+
+/// A file sent in a private chat, as Telegram describes it (`size` may differ from what is stored,
+/// as a test of a file too large to download needs no such file).
+#[allow(dead_code)]
+pub fn document(chat: i64, from: i64, file_id: &str, name: &str, size: u64) -> Value {
+    json!({ "message": {
+        "message_id": 4, "date": 1_700_000_000, "chat": private_chat(chat), "from": user(from),
+        "document": { "file_id": file_id, "file_unique_id": format!("u{file_id}"), "file_name": name,
+                      "mime_type": "text/plain", "file_size": size }
+    } })
+}
+
+/// A photo sent in a private chat.
+#[allow(dead_code)]
+pub fn photo(chat: i64, from: i64) -> Value {
+    json!({ "message": {
+        "message_id": 5, "date": 1_700_000_000, "chat": private_chat(chat), "from": user(from),
+        "photo": [{ "file_id": "ph", "file_unique_id": "uph", "width": 90, "height": 90, "file_size": 1000 }]
+    } })
 }

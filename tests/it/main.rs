@@ -13,6 +13,7 @@ mod daily;
 mod fake_api;
 mod html;
 mod ids;
+mod manage;
 mod metrics;
 mod ops;
 mod presentation;

@@ -165,3 +165,67 @@ fn fixing_a_typo_is_reported_as_one_passage_changed_in_its_digest_not_half_the_f
     assert_eq!(diff.digests_changed.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(), ["anhui-renda-huiyi"]);
     assert!(diff.speeches_added.is_empty() && diff.speeches_removed.is_empty(), "{diff:?}");
 }
+
+#[test]
+fn an_emptied_corpus_directory_is_refused_and_the_old_corpus_keeps_serving() {
+    let (dir, app) = app_on_copy();
+    let before = hits(&app, "人大代表");
+    std::fs::remove_file(dir.path().join("anhui-renda-huiyi.txt")).unwrap();
+    let outcome = app.reload();
+    let Outcome::Refused { problems } = &outcome else { panic!("{outcome:?}") };
+    assert!(problems.iter().any(|p| p.contains("holds no digest")), "{problems:?}");
+    assert_eq!(hits(&app, "人大代表"), before);
+}
+
+#[test]
+fn files_that_cannot_be_read_are_named_and_the_old_corpus_keeps_serving() {
+    let (dir, app) = app_on_copy();
+    let before = hits(&app, "人大代表");
+    std::os::unix::fs::symlink(dir.path().join("nowhere.txt"), dir.path().join("dangling.txt")).unwrap();
+    let fifo = std::ffi::CString::new(dir.path().join("pipe.txt").into_os_string().into_encoded_bytes()).unwrap();
+    // SAFETY: mkfifo with a NUL-terminated path the test owns.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    let outcome = app.reload();
+    let Outcome::Refused { problems } = &outcome else { panic!("{outcome:?}") };
+    for file in ["dangling.txt:0: error", "pipe.txt:0: error"] {
+        assert!(problems.iter().any(|p| p.starts_with(file)), "{file} missing from {problems:?}");
+    }
+    assert_eq!(hits(&app, "人大代表"), before);
+}
+
+#[test]
+fn searches_while_a_reload_indexes_a_hundred_new_files_are_all_answered_meanwhile() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let Some(bench) = crate::support::bench_corpus() else { return };
+    let (dir, app) = app_on_copy();
+    let mut files: Vec<_> = std::fs::read_dir(&bench)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    for file in files.iter().take(120) {
+        std::fs::copy(file, dir.path().join(file.file_name().unwrap())).unwrap();
+    }
+    let reloaded = Arc::new(AtomicBool::new(false));
+    let reloading = {
+        let (app, reloaded) = (app.clone(), reloaded.clone());
+        std::thread::spawn(move || {
+            let outcome = app.reload();
+            reloaded.store(true, Ordering::SeqCst);
+            outcome
+        })
+    };
+    let mut answered_meanwhile = 0;
+    while !reloaded.load(Ordering::SeqCst) {
+        let response = app.handle_text(Caller::private(5), "人大代表", BOT_USERNAME);
+        assert!(response.messages[0].text.to_plain().contains("人大代表"), "{response:?}");
+        answered_meanwhile += 1;
+    }
+    let outcome = reloading.join().unwrap();
+    assert!(matches!(outcome, Outcome::Reloaded { .. }), "{outcome:?}");
+    // Each search takes milliseconds and the reload a second or more: had searches waited for it,
+    // only the one in flight would have been answered before it ended.
+    assert!(answered_meanwhile >= 10, "only {answered_meanwhile} searches were answered during the reload");
+    assert!(app.library().corpus.digests.len() > 120);
+}

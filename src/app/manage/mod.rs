@@ -1,0 +1,356 @@
+//! Managing the corpus from a chat: an admin sends a digest file, or asks to remove one; the bot
+//! shows what would change and asks. Only a confirmed change touches the corpus directory, and a
+//! reload follows it; a reload that does not go through undoes the change, so the directory never
+//! holds what the bot refused to serve.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use super::action::Action;
+use super::reload::Outcome;
+use super::reply::{Effect, Message, Response, Rich};
+use super::{App, Caller, button, plain};
+use crate::corpus::{Corpus, Digest, Severity};
+use crate::library::{Diff, Library};
+use crate::messages as msg;
+
+/// The largest file a bot may download from Telegram (`getFile`).
+pub const MAX_UPLOAD_BYTES: u64 = 20 * 1024 * 1024;
+
+mod files;
+
+use self::files::{Applied, Change, Refusal, apply, fingerprint, undo};
+pub use self::files::{BadName, file_name, removed_dir};
+
+/// How long an offer waits for its button.
+const OFFER_TTL: Duration = Duration::from_secs(60 * 60);
+/// Offers kept at once, and the bytes their files may take together: the oldest go first.
+const MAX_OFFERS: usize = 16;
+const MAX_OFFER_BYTES: usize = 64 * 1024 * 1024;
+
+/// A change waiting for its admin to confirm or cancel it.
+#[derive(Debug, Clone)]
+struct Offer {
+    admin: i64,
+    change: Change,
+    /// The offer's text, shown again without its buttons once it is answered.
+    text: Rich,
+    made: Instant,
+    /// Pressed: the change is being made, and further presses do nothing.
+    confirmed: bool,
+}
+
+/// Why a button press on an offer does nothing.
+enum Unanswerable {
+    /// Answered already, expired, or pushed out by newer offers.
+    Gone,
+    /// Confirmed already: the change is under way.
+    UnderWay,
+}
+
+/// Offers waiting for a button, by the token their buttons carry.
+pub(super) struct Offers {
+    state: Mutex<(u32, HashMap<u32, Offer>)>,
+}
+
+impl Default for Offers {
+    /// Tokens start at a random number, so that a button from before a restart does not name an
+    /// offer made since.
+    fn default() -> Self {
+        use std::hash::{BuildHasher, Hasher};
+        let start = std::collections::hash_map::RandomState::new().build_hasher().finish() as u32;
+        Offers { state: Mutex::new((start, HashMap::new())) }
+    }
+}
+
+impl Offers {
+    fn lock(&self) -> std::sync::MutexGuard<'_, (u32, HashMap<u32, Offer>)> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.1.retain(|_, offer| offer.confirmed || offer.made.elapsed() < OFFER_TTL);
+        state
+    }
+
+    /// Keeps an offer; its token. The oldest offers go when there are too many or too large.
+    fn put(&self, admin: i64, change: Change, text: Rich) -> u32 {
+        let mut state = self.lock();
+        let (next, offers) = &mut *state;
+        let incoming = change.bytes();
+        while !offers.is_empty()
+            && (offers.len() >= MAX_OFFERS
+                || offers.values().map(|o| o.change.bytes()).sum::<usize>() + incoming > MAX_OFFER_BYTES)
+        {
+            let oldest = offers.iter().min_by_key(|(_, o)| o.made).map(|(token, _)| *token);
+            if let Some(oldest) = oldest {
+                offers.remove(&oldest);
+            }
+        }
+        *next = next.wrapping_add(1);
+        let token = *next;
+        offers.insert(token, Offer { admin, change, text, made: Instant::now(), confirmed: false });
+        token
+    }
+
+    /// Marks `admin`'s offer `token` confirmed, once: its text.
+    fn confirm(&self, token: u32, admin: i64) -> Result<Rich, Unanswerable> {
+        let mut state = self.lock();
+        let offer = state.1.get_mut(&token).filter(|o| o.admin == admin).ok_or(Unanswerable::Gone)?;
+        if offer.confirmed {
+            return Err(Unanswerable::UnderWay);
+        }
+        offer.confirmed = true;
+        Ok(offer.text.clone())
+    }
+
+    /// Drops `admin`'s offer `token`, unless it was confirmed: its text.
+    fn cancel(&self, token: u32, admin: i64) -> Result<Rich, Unanswerable> {
+        let mut state = self.lock();
+        let offer = state.1.get(&token).filter(|o| o.admin == admin).ok_or(Unanswerable::Gone)?;
+        if offer.confirmed {
+            return Err(Unanswerable::UnderWay);
+        }
+        Ok(state.1.remove(&token).map(|o| o.text).unwrap_or_default())
+    }
+
+    /// Takes `admin`'s confirmed offer `token`, to make its change.
+    fn take_confirmed(&self, token: u32, admin: i64) -> Option<Offer> {
+        let mut state = self.lock();
+        state.1.get(&token).filter(|o| o.admin == admin && o.confirmed)?;
+        state.1.remove(&token)
+    }
+}
+
+/// What the edge does with a file sent to the bot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Document {
+    /// Download it (it is at most [`MAX_UPLOAD_BYTES`]) and hand it to [`App::offer_file`] under this name.
+    Fetch(String),
+    /// Download nothing; answer this.
+    Answer(Response),
+}
+
+impl App {
+    /// The largest file an admin may add: what Telegram lets a bot download, and what the corpus
+    /// takes (`max_file_mb`).
+    fn upload_cap(&self) -> u64 {
+        self.source.as_ref().map_or(MAX_UPLOAD_BYTES, |s| MAX_UPLOAD_BYTES.min(s.options.max_file_bytes))
+    }
+
+    /// A file sent in a chat, by its name and size as Telegram describes it, before anything is
+    /// downloaded: only an admin's `.txt` in a private chat is fetched.
+    pub fn document(&self, caller: Caller, name: Option<&str>, size: u64) -> Document {
+        if !caller.private {
+            return Document::Answer(Response::silence());
+        }
+        self.stats.input();
+        if !self.is_admin(caller.user) {
+            tracing::info!(user = caller.user, "a non-admin sent a file; it was not downloaded");
+            return Document::Answer(self.handle_non_text(caller));
+        }
+        if self.source.is_none() {
+            return Document::Answer(Response::text(plain(&msg::reload_outcome(&Outcome::Unavailable))));
+        }
+        let name = match file_name(name) {
+            Ok(name) => name,
+            Err(bad) => return Document::Answer(Response::text(plain(msg::bad_upload_name(bad)))),
+        };
+        if size > self.upload_cap() {
+            let text = msg::upload_too_large(size, self.upload_cap(), MAX_UPLOAD_BYTES);
+            return Document::Answer(Response::text(plain(&text)));
+        }
+        Document::Fetch(name)
+    }
+
+    /// A file an admin sent, downloaded: checked exactly as `digestbot check` checks a corpus file,
+    /// and shown as its outline and problems. One without errors is offered with buttons to add it
+    /// (or to replace the file of that name, with what would change).
+    pub fn offer_file(&self, caller: Caller, name: &str, bytes: Vec<u8>) -> Response {
+        if !caller.private || !self.is_admin(caller.user) {
+            return self.handle_non_text(caller);
+        }
+        let Some(source) = &self.source else {
+            return Response::text(plain(&msg::reload_outcome(&Outcome::Unavailable)));
+        };
+        let name = match file_name(Some(name)) {
+            Ok(name) => name,
+            Err(bad) => return Response::text(plain(msg::bad_upload_name(bad))),
+        };
+        if bytes.len() as u64 > self.upload_cap() {
+            let text = msg::upload_too_large(bytes.len() as u64, self.upload_cap(), MAX_UPLOAD_BYTES);
+            return Response::text(plain(&text));
+        }
+        let library = self.library();
+        let digests = &library.corpus.digests;
+        let (id, renamed) = planned_ids(digests, &name);
+        let parsed = crate::corpus::parse(&name, &id, &bytes);
+        let errors = parsed.problems.iter().filter(|p| p.severity == Severity::Error).count();
+        let problems: Vec<String> = parsed.problems.iter().map(ToString::to_string).collect();
+        let on_disk = std::fs::read(source.dir.join(&name)).ok();
+        let current = digests.iter().find(|d| d.file == name);
+        let replacing = match (&on_disk, current, &parsed.digest) {
+            (None, _, _) => msg::Replacing::Nothing,
+            (Some(old), _, _) if *old == bytes => msg::Replacing::Identical,
+            (Some(_), Some(old), Some(new)) => msg::Replacing::Served(Diff::between(&alone(old), &alone(new))),
+            (Some(_), _, _) => msg::Replacing::NotServed,
+        };
+        let view = msg::UploadView {
+            name: &name,
+            digest: parsed.digest.as_ref(),
+            problems: &problems,
+            errors,
+            replacing: &replacing,
+            renamed: &renamed,
+        };
+        let text = plain(&msg::upload_offer(&view));
+        tracing::info!(admin = caller.user, file = %name, errors, "an admin sent a digest file");
+        let addable = parsed.digest.is_some() && errors == 0 && replacing != msg::Replacing::Identical;
+        if !addable {
+            return Response::text(text);
+        }
+        let previous = on_disk.as_deref().map(fingerprint);
+        let change = Change::Add { name, bytes: bytes.into(), previous };
+        let label = if previous.is_some() { msg::UPLOAD_REPLACE } else { msg::UPLOAD_ADD };
+        let token = self.offers.put(caller.user, change, text.clone());
+        offer(text, label, token)
+    }
+
+    /// `/remove <digest>`: what would go, with buttons to remove it or not.
+    pub(super) fn removal(&self, library: &Library, caller: Caller, what: &str) -> Response {
+        let what = what.trim();
+        if what.is_empty() {
+            return Response::text(plain(msg::REMOVE_USAGE));
+        }
+        if self.source.is_none() {
+            return Response::text(plain(&msg::reload_outcome(&Outcome::Unavailable)));
+        }
+        let Some(digest) = library.corpus.digests.iter().find(|d| d.id == what || d.file == what) else {
+            return Response::text(plain(&msg::remove_unknown(what)));
+        };
+        let text = plain(&msg::remove_offer(digest));
+        let change =
+            Change::Remove { digest: digest.id.clone(), title: digest.title.clone(), file: digest.file.clone() };
+        tracing::info!(admin = caller.user, digest = %digest.id, "an admin asked to remove a digest");
+        let token = self.offers.put(caller.user, change, text.clone());
+        offer(text, msg::REMOVE, token)
+    }
+
+    /// An offer's button: cancelling drops it; confirming asks the edge to make the change. Each
+    /// offer is answered once, by the admin it was made to.
+    pub(super) fn answer_offer(&self, caller: Caller, token: u32, confirm: bool) -> Response {
+        if !self.is_admin(caller.user) {
+            tracing::warn!(user = caller.user, "a non-admin pressed a corpus change button");
+            return Response::notice(msg::ADMINS_ONLY);
+        }
+        let answered =
+            if confirm { self.offers.confirm(token, caller.user) } else { self.offers.cancel(token, caller.user) };
+        let mut text = match answered {
+            Ok(text) => text,
+            Err(Unanswerable::Gone) => return Response::notice(msg::OFFER_GONE),
+            Err(Unanswerable::UnderWay) => return Response::notice(msg::APPLYING),
+        };
+        let edit = |text: Rich| Some(Message { text, buttons: Vec::new() });
+        if confirm {
+            text.plain(format!("\n\n{}", msg::APPLYING));
+            Response { edit: edit(text), effect: Some(Effect::Apply(token)), ..Response::default() }
+        } else {
+            tracing::info!(admin = caller.user, "an admin cancelled a corpus change");
+            text.plain(format!("\n\n{}", msg::CANCELLED));
+            Response { edit: edit(text), notice: Some(msg::CANCELLED.into()), ..Response::default() }
+        }
+    }
+
+    /// Does the slow work an input asked for, then answers. Blocking: the edge runs it off its
+    /// async workers.
+    pub fn perform(&self, caller: Caller, effect: Effect) -> Response {
+        match effect {
+            Effect::Reload => self.reload_reply(&self.reload()),
+            Effect::Apply(token) => self.apply_offer(caller, token),
+        }
+    }
+
+    /// Makes a confirmed change and reloads; undoes the change when the reload does not go through.
+    /// No other change or reload runs meanwhile, so none can see the change half made or be undone
+    /// by it.
+    fn apply_offer(&self, caller: Caller, token: u32) -> Response {
+        let answer = |text: String| Response::text(plain(&text));
+        let Some(offer) = self.offers.take_confirmed(token, caller.user) else {
+            return answer(msg::OFFER_GONE.to_string());
+        };
+        let Some(source) = &self.source else { return answer(msg::reload_outcome(&Outcome::Unavailable)) };
+        let admin = caller.user;
+        self.reloader.alone(|| {
+            let applied = match apply(&source.dir, &offer.change, token) {
+                Ok(applied) => applied,
+                Err(Refusal::ChangedSinceOffer) => return answer(msg::CHANGED_SINCE_OFFER.to_string()),
+                Err(Refusal::Io(e)) => {
+                    tracing::error!(admin, "the corpus folder could not be changed: {e}");
+                    return answer(msg::change_failed(&e.to_string()));
+                }
+            };
+            let outcome = crate::telemetry::counting_reload(|| self.swap_in());
+            if !matches!(outcome, Outcome::Reloaded { .. }) {
+                let undone = undo(&applied, token);
+                match &undone {
+                    Ok(()) => tracing::warn!(admin, "a corpus change was undone: the reload after it did not go through"),
+                    Err(e) => tracing::error!(admin, "a corpus change could not be undone after a failed reload: {e}"),
+                }
+                return answer(msg::change_undone(&msg::reload_outcome(&outcome), undone.is_ok()));
+            }
+            let done = match (&offer.change, &applied) {
+                (Change::Add { name, .. }, Applied::Written { previous: Some((_, kept)), .. }) => {
+                    tracing::info!(admin, file = %name, kept = %kept.display(), "corpus changed: a digest file was replaced");
+                    msg::replaced(name, &shown(source, kept))
+                }
+                (Change::Add { name, .. }, _) => {
+                    tracing::info!(admin, file = %name, "corpus changed: a digest file was added");
+                    msg::added(name)
+                }
+                (Change::Remove { digest, title, file }, Applied::Moved { to, .. }) => {
+                    tracing::info!(admin, digest = %digest, file = %file, "corpus changed: a digest was removed");
+                    msg::removed(title, &shown(source, to))
+                }
+                (Change::Remove { title, file, .. }, _) => msg::removed(title, file),
+            };
+            answer(format!("{done}\n{}", msg::reload_outcome(&outcome)))
+        })
+    }
+}
+
+/// The id a new file `name` would take, and the digests whose ids it would take from them
+/// (`file`, id now, id then): the loader hands ids out in path order, the first of two files with
+/// one stem keeping it.
+fn planned_ids(digests: &[Digest], name: &str) -> (String, Vec<(String, String, String)>) {
+    let mut files: Vec<&str> = digests.iter().map(|d| d.file.as_str()).filter(|f| *f != name).collect();
+    files.push(name);
+    files.sort_unstable();
+    let mut taken = HashSet::new();
+    let ids: HashMap<&str, String> =
+        files.iter().map(|file| (*file, crate::corpus::digest_id(file, &mut taken))).collect();
+    let renamed = digests
+        .iter()
+        .filter(|d| d.file != name)
+        .filter_map(|d| {
+            ids.get(d.file.as_str()).filter(|id| **id != d.id).map(|id| (d.file.clone(), d.id.clone(), id.clone()))
+        })
+        .collect();
+    (ids.get(name).cloned().unwrap_or_default(), renamed)
+}
+
+/// A corpus of one digest, to compare two versions of it.
+fn alone(digest: &Digest) -> Corpus {
+    Corpus { digests: vec![digest.clone()], problems: Vec::new() }
+}
+
+/// Where a removed file went, as the admin knows the place: `removed/…`.
+fn shown(source: &super::reload::Source, to: &Path) -> String {
+    let base = removed_dir(&source.dir);
+    let base = base.parent().unwrap_or(Path::new(""));
+    to.strip_prefix(base).unwrap_or(to).display().to_string()
+}
+
+/// An offer's message: its text, and the buttons to confirm or cancel it.
+fn offer(text: Rich, confirm: &str, token: u32) -> Response {
+    let buttons = vec![vec![button(confirm, Action::Confirm(token)), button(msg::CANCEL, Action::Cancel(token))]];
+    Response::message(Message { text, buttons })
+}
