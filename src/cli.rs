@@ -342,6 +342,15 @@ fn parse_webhook_url(text: &str) -> Result<url::Url, String> {
     if url.scheme() != "https" {
         return Err("Telegram posts updates to https:// URLs only".to_string());
     }
+    // The path becomes a route: `:x` and `*x` segments would be read as route parameters (axum
+    // refuses them at run time), so only plain path characters are taken.
+    let plain = url.path().split('/').all(|segment| {
+        !segment.starts_with([':', '*', '{'])
+            && segment.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
+    });
+    if !plain || url.query().is_some() || url.fragment().is_some() {
+        return Err("the path may hold only letters, digits, - _ . ~ and /, with no query".to_string());
+    }
     Ok(url)
 }
 

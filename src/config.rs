@@ -229,7 +229,7 @@ impl Config {
         // The value itself is never quoted: it is a secret.
         if config.webhook_secret.as_ref().is_some_and(|s| !crate::telegram::valid_secret(&s.0)) {
             return Err(ConfigError(format!(
-                "bad config ({from}): the secret is not 1 to 256 characters of A-Z, a-z, 0-9, _ and - (key \
+                "bad config ({from}): the secret is not 16 to 256 characters of A-Z, a-z, 0-9, _ and - (key \
                  `webhook_secret`)"
             )));
         }
@@ -365,13 +365,13 @@ mod tests {
     #[test]
     fn the_webhook_secret_comes_from_the_file_or_the_environment_and_is_never_shown() {
         assert_eq!(Config::parse("", "test", no_env).unwrap().webhook_secret, None);
-        let config = Config::parse("webhook_secret = \"from-the-file_1\"", "test", no_env).unwrap();
-        assert_eq!(config.webhook_secret, Some(Secret("from-the-file_1".into())));
+        let config = Config::parse("webhook_secret = \"from-the-file_1234\"", "test", no_env).unwrap();
+        assert_eq!(config.webhook_secret, Some(Secret("from-the-file_1234".into())));
         assert!(!format!("{config:?}").contains("from-the-file"), "{config:?}");
-        let env = |name: &str| (name == "DIGESTBOT_WEBHOOK_SECRET").then(|| "from-the-env".to_string());
-        let config = Config::parse("webhook_secret = \"from-the-file\"", "test", env).unwrap();
-        assert_eq!(config.webhook_secret, Some(Secret("from-the-env".into())));
-        for bad in ["has space", "", "ünï"] {
+        let env = |name: &str| (name == "DIGESTBOT_WEBHOOK_SECRET").then(|| "from-the-environment".to_string());
+        let config = Config::parse("webhook_secret = \"from-the-file_1234\"", "test", env).unwrap();
+        assert_eq!(config.webhook_secret, Some(Secret("from-the-environment".into())));
+        for bad in ["has space in the secret", "", "ünïcode-secret-123", "short"] {
             let env = |name: &str| (name == "DIGESTBOT_WEBHOOK_SECRET").then(|| bad.to_string());
             let err = Config::parse("", "test", env).unwrap_err().to_string();
             assert!(err.contains("`webhook_secret`"), "{err}");

@@ -108,12 +108,15 @@ fn kind(update: &Update) -> &'static str {
     }
 }
 
-/// Updates from `listener` (long polling or the webhook) with the gate in front. Each update that
-/// arrives says Telegram is reached.
+/// Updates from `listener` (long polling or the webhook) with the gate in front. With long
+/// polling each update that arrives says Telegram is reached; a webhook post says only that
+/// Telegram reached us, not that the bot can reach Telegram.
 pub(super) struct Admitted<L> {
     pub listener: L,
     pub gate: Arc<Gate>,
     pub health: Arc<Health>,
+    /// The webhook's router, put in service when the dispatcher starts taking updates.
+    pub activation: Option<super::webhook::Activation>,
 }
 
 impl<'a, L> AsUpdateStream<'a> for Admitted<L>
@@ -125,12 +128,18 @@ where
     type Stream = BoxStream<'a, Result<Update, L::Err>>;
 
     fn as_stream(&'a mut self) -> Self::Stream {
+        let polling = self.activation.is_none();
+        if let Some(activation) = &mut self.activation {
+            activation.activate();
+        }
         let (gate, health) = (self.gate.clone(), self.health.clone());
         self.listener
             .as_stream()
             .filter(move |update| {
                 ready(update.as_ref().map_or(true, |update| {
-                    health.reached();
+                    if polling {
+                        health.reached();
+                    }
                     gate.admit(update)
                 }))
             })

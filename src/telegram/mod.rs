@@ -154,7 +154,8 @@ pub async fn serve(bot: Bot, app: Arc<App>, options: Options, edge: Edge) -> Res
     // Our own handler rather than teloxide's Ctrl-C one: SIGTERM (systemd's) must stop the bot as
     // gracefully as SIGINT, and a signal must also end the wait between two tries to reach
     // Telegram, when there is no dispatcher running to shut down.
-    let signals = options.ctrlc.then(|| tokio::spawn(stop_on_signals(dispatcher.shutdown_token(), stop)));
+    let signals =
+        options.ctrlc.then(|| tokio::spawn(stop_on_signals(dispatcher.shutdown_token(), stop, health.clone())));
     let hangups = tokio::spawn(reload_on_hangup(app.clone()));
     let passes = InFlight::default();
     if app.daily().is_some() {
@@ -217,7 +218,7 @@ pub async fn serve(bot: Bot, app: Arc<App>, options: Options, edge: Edge) -> Res
                 health.dispatching(true);
                 let dispatched = match source {
                     Source::Polling(polling) => {
-                        let listener = Admitted { listener: polling, gate, health: health.clone() };
+                        let listener = Admitted { listener: polling, gate, health: health.clone(), activation: None };
                         let listener_token = token.clone();
                         let on_listener_error = Arc::new(move |e: RequestError| {
                             let message = redact(&e.to_string(), &listener_token);
@@ -225,8 +226,9 @@ pub async fn serve(bot: Bot, app: Arc<App>, options: Options, edge: Edge) -> Res
                         });
                         dispatcher.try_dispatch_with_listener(listener, on_listener_error).await
                     }
-                    Source::Webhook(listener) => {
-                        let listener = Admitted { listener, gate, health: health.clone() };
+                    Source::Webhook((listener, activation)) => {
+                        let activation = Some(activation);
+                        let listener = Admitted { listener, gate, health: health.clone(), activation };
                         let never = Arc::new(|e: std::convert::Infallible| async move { match e {} });
                         dispatcher.try_dispatch_with_listener(listener, never).await
                     }
@@ -264,19 +266,19 @@ pub async fn serve(bot: Bot, app: Arc<App>, options: Options, edge: Edge) -> Res
     if let Some(signals) = signals {
         signals.abort();
     }
-    if stopped.is_ok()
-        && webhook_set
-        && let Some(server) = &webhook
-    {
-        server.delete(&bot).await;
-    }
     if stopped.is_ok() {
         // Passes first: their deliveries are queued for their chats as they go.
         let sent = async {
             passes.none().await;
             outbox.queues().drained().await;
         };
-        if tokio::time::timeout(SHUTDOWN_GRACE, sent).await.is_err() {
+        // Alongside, within the same grace: a stop must end before systemd's TimeoutStopSec.
+        let deleted = async {
+            if webhook_set && let Some(server) = &webhook {
+                server.delete(&bot).await;
+            }
+        };
+        if tokio::time::timeout(SHUTDOWN_GRACE, futures::future::join(sent, deleted)).await.is_err() {
             tracing::warn!(
                 "deliveries or replies were still being sent after {SHUTDOWN_GRACE:?}; they were cut off, and \
                  the deliveries resume on the next start"
@@ -306,7 +308,7 @@ async fn requested(stopping: &mut tokio::sync::watch::Receiver<bool>) {
 }
 
 /// On the first SIGINT or SIGTERM, tells `run` to stop and shuts the dispatcher down.
-async fn stop_on_signals(dispatcher: ShutdownToken, stop: tokio::sync::watch::Sender<bool>) {
+async fn stop_on_signals(dispatcher: ShutdownToken, stop: tokio::sync::watch::Sender<bool>, health: Arc<Health>) {
     use tokio::signal::unix::{SignalKind, signal};
     let (Ok(mut interrupts), Ok(mut terminations)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
     else {
@@ -318,6 +320,8 @@ async fn stop_on_signals(dispatcher: ShutdownToken, stop: tokio::sync::watch::Se
         _ = terminations.recv() => "SIGTERM",
     };
     tracing::info!("{name}: stopping (no new updates; finishing the updates and deliveries under way)");
+    // From now on a load balancer or a probe must see it going, not serving.
+    health.stopping();
     stop.send_replace(true);
     // The dispatcher refuses a shutdown while it is not running, which it may be about to (it
     // asks Telegram who the bot is first): asked again until `run` is over and aborts this task.

@@ -55,9 +55,11 @@ impl Webhook {
     }
 }
 
-/// Whether `secret` is one Telegram accepts: 1 to 256 of `A-Z a-z 0-9 _ -`.
+/// Whether `secret` is one Telegram accepts (1 to 256 of `A-Z a-z 0-9 _ -`) and long enough to be
+/// one: at least 16 characters, so that it cannot be guessed, nor its redaction in the log mangle
+/// every line and show what it is.
 pub fn valid_secret(secret: &str) -> bool {
-    (1..=256).contains(&secret.len()) && secret.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    (16..=256).contains(&secret.len()) && secret.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// The server on the listen address, serving the current start's router.
@@ -101,14 +103,16 @@ impl Server {
         Ok(())
     }
 
-    /// A listener for one start of the dispatcher: its router serves from now on (the previous
-    /// one's listener is gone with its dispatcher), until the listener is stopped.
-    pub(super) fn listen(&self) -> impl UpdateListener<Err = Infallible> + use<> {
+    /// A listener for one start of the dispatcher, and what puts its router in service: only once
+    /// the dispatcher takes updates (it asks Telegram who the bot is first, and may fail there),
+    /// and only until the listener is stopped or dropped. Meanwhile posts are answered 503, which
+    /// Telegram retries, rather than accepted into a listener nobody reads.
+    pub(super) fn listen(&self) -> (impl UpdateListener<Err = Infallible> + use<>, Activation) {
         let options = webhooks::Options::new(self.address, self.url.clone()).secret_token(self.secret.clone());
         let (listener, stopped, router) = webhooks::axum_no_setup(options);
         let router = Arc::new(router);
         let serving = Arc::as_ptr(&router) as usize;
-        self.current.store(Some(router));
+        let activation = Activation { current: self.current.clone(), router: Some(router), serving };
         // The listener's updates end only when the router, which holds their sender, is gone:
         // teloxide's own server would stop, here the router is taken away. Only this one: a later
         // start's router stays.
@@ -123,7 +127,7 @@ impl Server {
         if let Some(previous) = self.retiring.lock().unwrap_or_else(|e| e.into_inner()).replace(retiring) {
             previous.abort();
         }
-        listener
+        (listener, activation)
     }
 
     /// Tells Telegram to stop posting updates: on a graceful stop, so that a bot stopped for good
@@ -136,6 +140,32 @@ impl Server {
             Ok(Err(e)) => tracing::warn!("deleteWebhook failed: {}", redact(&e.to_string(), bot.token())),
             Err(_) => tracing::warn!("deleteWebhook got no answer in time"),
         }
+    }
+}
+
+/// Puts one start's router in service, and takes it out again when dropped (with the listener it
+/// feeds, when the dispatcher is done with it).
+pub(super) struct Activation {
+    current: Arc<ArcSwapOption<Router>>,
+    router: Option<Arc<Router>>,
+    serving: usize,
+}
+
+impl Activation {
+    pub(super) fn activate(&mut self) {
+        if let Some(router) = self.router.take() {
+            self.current.store(Some(router));
+        }
+    }
+}
+
+impl Drop for Activation {
+    fn drop(&mut self) {
+        let serving = self.serving;
+        self.current.rcu(|router| match router {
+            Some(router) if Arc::as_ptr(router) as usize == serving => None,
+            other => other.clone(),
+        });
     }
 }
 
@@ -175,11 +205,9 @@ async fn check_secret(State(secret): State<Arc<String>>, request: Request, next:
         return next.run(request).await;
     }
     metrics::counter!(telemetry::WEBHOOK_REFUSED).increment(1);
-    tracing::warn!(
-        "webhook: refused a request to {} without the right secret token ({})",
-        request.uri().path(),
-        if given.is_some() { "wrong" } else { "missing" }
-    );
+    // Anyone may post here: one line each at warn would let them fill the journal, and the path
+    // may be secret (the counter is the operator's signal).
+    tracing::debug!("webhook: refused a request without the right secret token");
     StatusCode::UNAUTHORIZED.into_response()
 }
 
@@ -195,9 +223,11 @@ mod tests {
 
     #[test]
     fn secrets_are_what_telegram_accepts() {
-        assert!(valid_secret("abc-DEF_123"));
+        assert!(valid_secret("abc-DEF_123-4567"));
         assert!(valid_secret(&"a".repeat(256)));
-        for bad in ["", "with space", "ünïcode", "a/b", &"a".repeat(257)] {
+        for bad in
+            ["", "abc-DEF_123-456", "with space in it!", "ünïcode-secret-12", "a/b-c/d-e/f-g/h-i", &"a".repeat(257)]
+        {
             assert!(!valid_secret(bad), "{bad:?}");
         }
     }

@@ -271,6 +271,7 @@ async fn webhook_flags_without_their_partner_or_with_an_http_url_are_usage_error
         (&["--listen", "127.0.0.1:0"][..], "--webhook-url"),
         (&["--webhook-url", URL][..], "--listen"),
         (&["--webhook-url", "http://bot.example.org/hook", "--listen", "127.0.0.1:0"][..], "https://"),
+        (&["--webhook-url", "https://bot.example.org/:hook", "--listen", "127.0.0.1:0"][..], "the path may hold only"),
         (&["--webhook-url", URL, "--listen", "localhost"][..], "--listen"),
     ] {
         let mut bot = Process::serve(&api, data.path(), TOKEN, args);
