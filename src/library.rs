@@ -65,6 +65,14 @@ impl Library {
         Ok(Library { corpus, index })
     }
 
+    /// The library of `corpus`, a later version of `current`'s, indexed by updating `current`'s
+    /// index (see [`SearchIndex::update`]): only digests that changed are indexed again, and
+    /// `current` keeps answering from its own corpus meanwhile and after.
+    pub fn from_corpus_reusing(corpus: Corpus, current: &Library) -> Result<Library, IndexError> {
+        let index = current.index.update(&corpus)?;
+        Ok(Library { corpus, index })
+    }
+
     /// Searches for what a person typed: hits `offset..offset + limit`, best first, with snippets.
     pub fn search(&self, raw: &str, offset: usize, limit: usize) -> Result<Results, SearchError> {
         let query = parse_query(&self.index.analyzer().normalizer, raw).map_err(SearchError::Query)?;

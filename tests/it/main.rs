@@ -16,5 +16,6 @@ mod ids;
 mod ops;
 mod presentation;
 mod reload;
+mod reload_index;
 mod search;
 mod support;
