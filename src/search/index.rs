@@ -290,7 +290,9 @@ impl SearchIndex {
         let held = digest_keys(&self.latest()?)?;
         let wanted: HashSet<u64> = layout.digests.iter().map(|digest| digest.key).collect();
         let gone: Vec<u64> = held.iter().copied().filter(|key| !wanted.contains(key)).collect();
-        let new: Vec<&DigestSpan> = layout.digests.iter().filter(|digest| !held.contains(&digest.key)).collect();
+        // A digest without passages has no documents to find its key by: it is never new.
+        let new: Vec<&DigestSpan> =
+            layout.digests.iter().filter(|digest| digest.len > 0 && !held.contains(&digest.key)).collect();
         let new_passages: usize = new.iter().map(|digest| digest.len as usize).sum();
         if new_passages as f32 > MAX_DELETED_FRACTION * layout.locs.len() as f32 {
             return Ok(None);
