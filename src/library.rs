@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::corpus::{self, Corpus, LoadOptions, Loc};
 use crate::search::{Analyzer, IndexError, QueryError, Results, SearchIndex, parse_query};
@@ -62,6 +62,14 @@ impl Library {
 
     pub fn from_corpus(corpus: Corpus, analyzer: Arc<Analyzer>) -> Result<Library, IndexError> {
         let index = SearchIndex::build(&corpus, analyzer)?;
+        Ok(Library { corpus, index })
+    }
+
+    /// The library of `corpus`, a later version of `current`'s, indexed by updating `current`'s
+    /// index (see [`SearchIndex::update`]): only digests that changed are indexed again, and
+    /// `current` keeps answering from its own corpus meanwhile and after.
+    pub fn from_corpus_reusing(corpus: Corpus, current: &Library) -> Result<Library, IndexError> {
+        let index = current.index.update(&corpus)?;
         Ok(Library { corpus, index })
     }
 
@@ -164,27 +172,30 @@ pub struct Diff {
 impl Diff {
     /// What changed from `old` to `new`.
     pub fn between(old: &Corpus, new: &Corpus) -> Diff {
-        let digests = |c: &Corpus| -> BTreeMap<String, String> {
-            c.digests.iter().map(|d| (d.id.clone(), d.title.clone())).collect()
-        };
-        let speeches = |c: &Corpus| -> BTreeMap<String, String> {
-            c.digests.iter().flat_map(|d| d.speeches.iter().map(|s| (s.id.clone(), s.title.clone()))).collect()
-        };
-        let passages = |c: &Corpus| -> BTreeMap<String, (String, String)> {
-            let mut all = BTreeMap::new();
+        // Borrowed, not copied: both corpora are in memory while a reload runs, and a copy of every
+        // passage's text of both would take more memory than the index.
+        fn digests(c: &Corpus) -> BTreeMap<&str, &str> {
+            c.digests.iter().map(|d| (d.id.as_str(), d.title.as_str())).collect()
+        }
+        fn speeches(c: &Corpus) -> BTreeMap<&str, &str> {
+            c.digests.iter().flat_map(|d| d.speeches.iter().map(|s| (s.id.as_str(), s.title.as_str()))).collect()
+        }
+        /// Passage id → (digest id, text).
+        fn passages(c: &Corpus) -> HashMap<&str, (&str, &str)> {
+            let mut all = HashMap::new();
             for d in &c.digests {
                 for s in &d.speeches {
                     for section in &s.sections {
                         for p in &section.passages {
-                            all.insert(p.id.clone(), (d.id.clone(), p.text().to_string()));
+                            all.insert(p.id.as_str(), (d.id.as_str(), p.text()));
                         }
                     }
                 }
             }
             all
-        };
-        let only = |a: &BTreeMap<String, String>, b: &BTreeMap<String, String>| -> Vec<(String, String)> {
-            a.iter().filter(|(id, _)| !b.contains_key(*id)).map(|(id, t)| (id.clone(), t.clone())).collect()
+        }
+        let only = |a: &BTreeMap<&str, &str>, b: &BTreeMap<&str, &str>| -> Vec<(String, String)> {
+            a.iter().filter(|(id, _)| !b.contains_key(*id)).map(|(id, t)| (id.to_string(), t.to_string())).collect()
         };
         let (old_d, new_d) = (digests(old), digests(new));
         let (old_s, new_s) = (speeches(old), speeches(new));
@@ -201,11 +212,11 @@ impl Diff {
             match old_p.get(id) {
                 None => {
                     diff.passages_added += 1;
-                    touched.insert(digest.clone());
+                    touched.insert(*digest);
                 }
                 Some((_, old_text)) if old_text != text => {
                     diff.passages_changed += 1;
-                    touched.insert(digest.clone());
+                    touched.insert(*digest);
                 }
                 Some(_) => {}
             }
@@ -213,13 +224,13 @@ impl Diff {
         for (id, (digest, _)) in &old_p {
             if !new_p.contains_key(id) {
                 diff.passages_removed += 1;
-                touched.insert(digest.clone());
+                touched.insert(*digest);
             }
         }
         diff.digests_changed = touched
             .into_iter()
             .filter(|id| old_d.contains_key(id))
-            .filter_map(|id| new_d.get(&id).map(|title| (id.clone(), title.clone())))
+            .filter_map(|id| new_d.get(id).map(|title| (id.to_string(), title.to_string())))
             .collect();
         diff
     }

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Instant;
 
-use crate::corpus::{LoadOptions, Severity};
-use crate::library::{Diff, Library, LoadError};
+use crate::corpus::{self, LoadOptions, Severity};
+use crate::library::{Diff, Library};
 
 /// Where the corpus is loaded from.
 #[derive(Debug, Clone)]
@@ -111,20 +111,22 @@ impl Drop for Over<'_> {
     }
 }
 
-/// Loads and indexes `source` with the analyzer of `current`: the new library, or why the current
-/// one must stay.
+/// Loads and indexes `source` with the analyzer of `current`, reusing its index: the new library,
+/// or why the current one must stay.
 pub(super) fn load(source: &Source, current: &Library) -> Result<(Library, Vec<String>), Box<Outcome>> {
-    let analyzer = current.index.analyzer().clone();
-    let library = match Library::load_with(&source.dir, source.options, analyzer) {
-        Ok(library) => library,
-        Err(LoadError::Corpus(e)) => return Err(Box::new(Outcome::Failed(e.to_string()))),
-        Err(LoadError::Index(e)) => return Err(Box::new(Outcome::Failed(e.to_string()))),
+    let corpus = match corpus::load_dir_with(&source.dir, source.options) {
+        Ok(corpus) => corpus,
+        Err(e) => return Err(Box::new(Outcome::Failed(e.to_string()))),
     };
-    let problems: Vec<String> = library.corpus.problems.iter().map(|p| p.to_string()).collect();
-    if library.corpus.problems.iter().any(|p| p.severity == Severity::Error) {
+    let problems: Vec<String> = corpus.problems.iter().map(|p| p.to_string()).collect();
+    // Before indexing: a refused corpus costs no indexing, and leaves the index as it was.
+    if corpus.problems.iter().any(|p| p.severity == Severity::Error) {
         return Err(Box::new(Outcome::Refused { problems }));
     }
-    Ok((library, problems))
+    match Library::from_corpus_reusing(corpus, current) {
+        Ok(library) => Ok((library, problems)),
+        Err(e) => Err(Box::new(Outcome::Failed(e.to_string()))),
+    }
 }
 
 /// Seconds since `started`.

@@ -13,7 +13,7 @@ mod tokens;
 
 pub use analyzer::Analyzer;
 pub use chars::{is_han, is_word};
-pub use index::{IndexError, SearchIndex};
+pub use index::{IndexError, SearchIndex, Storage};
 pub use normalize::{Normalized, Normalizer};
 pub use query::{MAX_QUERY_CHARS, Query, QueryError, check_length as check_query_length, parse as parse_query};
 pub use rank::{Hit, Results};

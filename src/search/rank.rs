@@ -12,9 +12,8 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Score, SegmentReader, Term};
 
 use super::chars::is_word;
-use super::index::{IndexError, SearchIndex};
+use super::index::{IndexError, NO_ORD, SearchIndex};
 use super::query::Query;
-use super::schema::ORD_FIELD;
 use super::snippet::{Snippet, snippet};
 use crate::corpus::{Corpus, Loc};
 
@@ -47,11 +46,13 @@ impl SearchIndex {
         let offset = offset.min(self.locs.len());
         let limit = limit.min(self.locs.len());
         let Some(clauses) = self.clauses(query) else { return Ok(Results { total: 0, hits: Vec::new() }) };
-        let top = TopDocs::with_limit(limit.max(1)).and_offset(offset).tweak_score(|segment: &SegmentReader| {
-            let ords = segment.fast_fields().u64(ORD_FIELD).ok().map(|column| column.first_or_default_col(u64::MAX));
+        let doc_ords = self.doc_ords.clone();
+        let top = TopDocs::with_limit(limit.max(1)).and_offset(offset).tweak_score(move |segment: &SegmentReader| {
+            let id = segment.segment_id();
+            let ords = doc_ords.iter().find(|(segment, _)| *segment == id).map(|(_, ords)| ords.clone());
             move |doc: DocId, score: Score| {
                 // Equal scores keep corpus order.
-                (score, Reverse(ords.as_ref().map_or(u64::from(doc), |column| column.get_val(doc))))
+                (score, Reverse(ords.as_ref().and_then(|ords| ords.get(doc as usize).copied()).unwrap_or(NO_ORD)))
             }
         });
         let (total, top) = self.reader.searcher().search(&BooleanQuery::new(clauses), &(Count, top))?;

@@ -12,9 +12,13 @@ const BIGRAM_TOKENIZER: &str = "digestbot_bigrams";
 const UNIGRAM_TOKENIZER: &str = "digestbot_unigrams";
 const WORD_TOKENIZER: &str = "digestbot_words";
 
-/// The fast field that holds a passage's ord, its position in corpus order: it ties a tantivy
-/// document back to its passage, and breaks ties between equal scores.
-pub const ORD_FIELD: &str = "ord";
+/// The fast field that holds the key of a passage's digest (see `SearchIndex`): a reload deletes
+/// the documents of a digest that changed by this term, and keeps those of the others.
+pub const DIGEST_FIELD: &str = "digest";
+
+/// The fast field that holds a passage's position within its digest: with the digest's key, it
+/// ties a tantivy document back to its passage in whichever corpus the index serves.
+pub const LOCAL_FIELD: &str = "local";
 
 /// Each passage's normalized text is indexed three ways.
 #[derive(Clone, Copy)]
@@ -25,7 +29,8 @@ pub struct Fields {
     pub unigrams: Field,
     /// jieba's words, for the whole-word tier.
     pub words: Field,
-    pub ord: Field,
+    pub digest: Field,
+    pub local: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -41,7 +46,8 @@ fn schema() -> (Schema, Fields) {
             .add_text_field("bigrams", text(BIGRAM_TOKENIZER, IndexRecordOption::WithFreqsAndPositions, true)),
         unigrams: builder.add_text_field("unigrams", text(UNIGRAM_TOKENIZER, IndexRecordOption::Basic, false)),
         words: builder.add_text_field("words", text(WORD_TOKENIZER, IndexRecordOption::Basic, false)),
-        ord: builder.add_u64_field(ORD_FIELD, NumericOptions::default().set_fast()),
+        digest: builder.add_u64_field(DIGEST_FIELD, NumericOptions::default().set_indexed().set_fast()),
+        local: builder.add_u64_field(LOCAL_FIELD, NumericOptions::default().set_fast()),
     };
     (builder.build(), fields)
 }

@@ -18,6 +18,7 @@ mod metrics;
 mod ops;
 mod presentation;
 mod reload;
+mod reload_index;
 mod search;
 mod support;
 mod webhook;
