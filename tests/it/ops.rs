@@ -3,32 +3,19 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
 use chrono::Utc;
 use digestbot::app::daily::{Schedule, Store};
 
 use crate::fake_api::FakeApi;
-use crate::support::{fixture_corpus, root};
+use crate::support::root;
 
 /// `digestbot serve` against `api` with the fixture corpus and its database in `data`, no token
 /// set: each test adds its own.
 fn serve(api: &FakeApi, data: &Path) -> tokio::process::Command {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_digestbot"));
-    command
-        .arg("serve")
-        .current_dir(root())
-        .env_remove("TELOXIDE_TOKEN")
-        .env_remove("DIGESTBOT_TOKEN_FILE")
-        .env("DIGESTBOT_CORPUS_DIR", fixture_corpus())
-        .env("DIGESTBOT_DATABASE", data.join("digestbot.sqlite3"))
-        .env("TELOXIDE_API_URL", &api.url)
-        .env("RUST_LOG", "info")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
+    let mut command = crate::webhook::Process::command(api, data, "", &[]);
+    command.env_remove("TELOXIDE_TOKEN");
     command
 }
 
