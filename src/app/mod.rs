@@ -38,7 +38,7 @@ use self::command::{Command, Parsed};
 use self::limiter::Limiter;
 use self::query_cache::QueryCache;
 use self::reload::{Outcome, Reloader, Source};
-use self::reply::{Button, Effect, Response, Rich};
+use self::reply::{Button, Effect, Response, plain};
 use crate::library::{Library, Target};
 use crate::messages as msg;
 
@@ -391,12 +391,6 @@ impl App {
         });
         Response::text(plain(&text))
     }
-}
-
-fn plain(text: &str) -> Rich {
-    let mut rich = Rich::new();
-    rich.plain(text);
-    rich
 }
 
 fn label(text: &str) -> String {

@@ -65,6 +65,13 @@ impl Rich {
     }
 }
 
+/// Text without styles, as a reply.
+pub fn plain(text: &str) -> Rich {
+    let mut rich = Rich::new();
+    rich.plain(text);
+    rich
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Button {
     pub label: String,

@@ -15,7 +15,7 @@ use super::admission::Refusals;
 use super::outbox::{Failure, Outbox, Place, Priority, Request, classify};
 use super::render;
 use crate::app::manage::MAX_UPLOAD_BYTES;
-use crate::app::reply::{Effect, Message as Reply, Response, Rich};
+use crate::app::reply::{Effect, Message as Reply, Response, plain};
 use crate::app::{App, Caller, Document};
 use crate::logging::redact;
 
@@ -383,10 +383,4 @@ pub(super) async fn on_inline(bot: Tg, me: Me, app: Arc<App>, q: InlineQuery) ->
         log_send_error(&e, &bot);
     }
     Ok(())
-}
-
-fn plain(text: &str) -> Rich {
-    let mut rich = Rich::new();
-    rich.plain(text);
-    rich
 }

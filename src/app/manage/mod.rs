@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::action::Action;
-use super::reload::Outcome;
+use super::reload::{Outcome, Source};
 use super::reply::{Effect, Message, Response, Rich};
 use super::{App, Caller, button, plain};
 use crate::corpus::{Corpus, Digest, Severity};
@@ -148,18 +148,24 @@ impl App {
             tracing::info!(user = caller.user, "a non-admin sent a file; it was not downloaded");
             return Document::Answer(self.handle_non_text(caller));
         }
-        if self.source.is_none() {
-            return Document::Answer(Response::text(plain(&msg::reload_outcome(&Outcome::Unavailable))));
+        match self.upload_name(name, size) {
+            Ok((name, _)) => Document::Fetch(name),
+            Err(refusal) => Document::Answer(refusal),
         }
-        let name = match file_name(name) {
-            Ok(name) => name,
-            Err(bad) => return Document::Answer(Response::text(plain(msg::bad_upload_name(bad)))),
+    }
+
+    /// The corpus name of an admin's file of `size` bytes and the corpus it goes to, or why it
+    /// cannot be added: there is no corpus folder, the name is not a plain `.txt` one, or the file
+    /// is too large.
+    fn upload_name(&self, name: Option<&str>, size: u64) -> Result<(String, &Source), Response> {
+        let Some(source) = &self.source else {
+            return Err(Response::text(plain(&msg::reload_outcome(&Outcome::Unavailable))));
         };
+        let name = file_name(name).map_err(|bad| Response::text(plain(msg::bad_upload_name(bad))))?;
         if size > self.upload_cap() {
-            let text = msg::upload_too_large(size, self.upload_cap(), MAX_UPLOAD_BYTES);
-            return Document::Answer(Response::text(plain(&text)));
+            return Err(Response::text(plain(&msg::upload_too_large(size, self.upload_cap(), MAX_UPLOAD_BYTES))));
         }
-        Document::Fetch(name)
+        Ok((name, source))
     }
 
     /// A file an admin sent, downloaded: checked exactly as `digestbot check` checks a corpus file,
@@ -169,17 +175,11 @@ impl App {
         if !caller.private || !self.is_admin(caller.user) {
             return self.handle_non_text(caller);
         }
-        let Some(source) = &self.source else {
-            return Response::text(plain(&msg::reload_outcome(&Outcome::Unavailable)));
+        // Checked again on what arrived: the edge may hand in anything.
+        let (name, source) = match self.upload_name(Some(name), bytes.len() as u64) {
+            Ok(accepted) => accepted,
+            Err(refusal) => return refusal,
         };
-        let name = match file_name(Some(name)) {
-            Ok(name) => name,
-            Err(bad) => return Response::text(plain(msg::bad_upload_name(bad))),
-        };
-        if bytes.len() as u64 > self.upload_cap() {
-            let text = msg::upload_too_large(bytes.len() as u64, self.upload_cap(), MAX_UPLOAD_BYTES);
-            return Response::text(plain(&text));
-        }
         let library = self.library();
         let digests = &library.corpus.digests;
         let (id, renamed) = planned_ids(digests, &name);
@@ -343,7 +343,7 @@ fn alone(digest: &Digest) -> Corpus {
 }
 
 /// Where a removed file went, as the admin knows the place: `removed/…`.
-fn shown(source: &super::reload::Source, to: &Path) -> String {
+fn shown(source: &Source, to: &Path) -> String {
     let base = removed_dir(&source.dir);
     let base = base.parent().unwrap_or(Path::new(""));
     to.strip_prefix(base).unwrap_or(to).display().to_string()
