@@ -22,6 +22,12 @@ pub fn render_text(corpus: &Corpus) -> String {
         if !meta.is_empty() {
             line(format!("  {}", meta.join("  ")));
         }
+        if !d.kicker.is_empty() {
+            line(format!("  kicker: {}", texts(&d.kicker).join(" | ")));
+        }
+        if let Some(occasion) = &d.occasion {
+            line(format!("  occasion: {occasion}"));
+        }
         if !d.note.is_empty() {
             line(format!("  {}", crate::messages::check_note(d.note.len())));
         }
@@ -38,6 +44,12 @@ pub fn render_text(corpus: &Corpus) -> String {
         for (n, s) in d.speeches.iter().enumerate() {
             let speaker = s.speaker_name().unwrap_or("(no speaker)");
             line(format!("  {}. {} — {}  [{}]", n + 1, s.title, speaker, s.id));
+            if !s.kicker.is_empty() {
+                line(format!("       kicker: {}", texts(&s.kicker).join(" | ")));
+            }
+            if !s.byline.is_empty() {
+                line(format!("       byline: {}", texts(&s.byline).join(" | ")));
+            }
             for c in &s.sections {
                 let heading = c.heading.as_deref().unwrap_or("(no heading)");
                 line(format!("       {} · {} passage(s)", heading, c.passages.len()));
@@ -103,6 +115,10 @@ struct JsonDigest<'a> {
     file: &'a str,
     encoding: &'a str,
     title: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    kicker: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    occasion: Option<&'a str>,
     date: Option<&'a str>,
     source: Option<&'a str>,
     url: Option<&'a str>,
@@ -119,6 +135,10 @@ struct JsonSpeech<'a> {
     title: &'a str,
     occasion: Option<&'a str>,
     speaker: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    kicker: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    byline: Vec<&'a str>,
     sections: Vec<JsonSection<'a>>,
 }
 
@@ -146,6 +166,8 @@ fn digest_json(d: &Digest) -> JsonDigest<'_> {
         file: &d.file,
         encoding: d.encoding,
         title: &d.title,
+        kicker: texts(&d.kicker),
+        occasion: d.occasion.as_deref(),
         date: d.date.as_deref(),
         source: d.source.as_deref(),
         url: d.url.as_deref(),
@@ -161,6 +183,8 @@ fn digest_json(d: &Digest) -> JsonDigest<'_> {
                 title: &s.title,
                 occasion: s.occasion.as_deref(),
                 speaker: s.speaker_name(),
+                kicker: texts(&s.kicker),
+                byline: texts(&s.byline),
                 sections: s
                     .sections
                     .iter()

@@ -40,30 +40,49 @@ fn hash_chars(hash: u64) -> String {
     (0..HASH_CHARS).map(|i| char::from(ALPHABET[((hash >> (59 - 5 * i)) & 31) as usize])).collect()
 }
 
-/// The text an id is derived from: white space dropped, so that re-indenting a paragraph, or
-/// spacing a name out (`李　强`), keeps its id. Deliberately not the search normalization, whose
-/// tables (NFKC, Traditional → Simplified) may grow with any release and would then re-id the
-/// whole corpus; an id's key must stay what it is.
-fn key_text(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace() && *c != '\u{feff}').collect()
+/// The key of an id, hashed as it is built: the FNV-1a of its parts joined, without building the
+/// string (ids are made for every passage of the corpus at each load).
+#[derive(Clone, Copy)]
+struct Key(u64);
+
+impl Key {
+    fn new() -> Key {
+        Key(fnv1a(b""))
+    }
+
+    /// `part` as it is.
+    fn raw(self, part: &str) -> Key {
+        Key(part.bytes().fold(self.0, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)))
+    }
+
+    /// `text` as an id sees it: white space dropped, so that re-indenting a paragraph, or spacing a
+    /// name out (`李　强`), keeps its id. Deliberately not the search normalization, whose tables
+    /// (NFKC, Traditional → Simplified) may grow with any release and would then re-id the whole
+    /// corpus; an id's key must stay what it is.
+    fn text(self, text: &str) -> Key {
+        let mut buf = [0u8; 4];
+        text.chars()
+            .filter(|c| !c.is_whitespace() && *c != '\u{feff}')
+            .fold(self, |key, c| key.raw(c.encode_utf8(&mut buf)))
+    }
 }
 
-/// The ids of one digest so far.
+/// The ids of one digest so far, by kind and the hash bits an id shows.
 struct Ids<'a> {
     digest: &'a str,
-    taken: HashSet<String>,
+    taken: HashSet<(char, u64)>,
 }
 
 impl Ids<'_> {
     /// The id for `key`: its hash, or when that is taken, the hash of `key` and the first `n`
     /// (2, 3, …) whose id is free.
-    fn id(&mut self, kind: char, key: &str) -> String {
+    fn id(&mut self, kind: char, key: Key) -> String {
         let mut n = 1u32;
         loop {
-            let hash = if n == 1 { fnv1a(key.as_bytes()) } else { fnv1a(format!("{key}\n#{n}").as_bytes()) };
-            let id = format!("{}_{kind}{}", self.digest, hash_chars(hash));
-            if self.taken.insert(id.clone()) {
-                return id;
+            let hash = if n == 1 { key.0 } else { key.raw("\n#").raw(&n.to_string()).0 };
+            // The id shows the top 40 bits: two hashes that agree there are one id.
+            if self.taken.insert((kind, hash >> (64 - 5 * HASH_CHARS as u32))) {
+                return format!("{}_{kind}{}", self.digest, hash_chars(hash));
             }
             n += 1;
         }
@@ -75,21 +94,22 @@ impl Ids<'_> {
 pub fn assign(digest: &mut Digest) {
     let mut ids = Ids { digest: &digest.id, taken: HashSet::new() };
     for speech in &mut digest.speeches {
-        let speaker = speech.speaker.as_deref().map(key_text).unwrap_or_default();
-        speech.id = ids.id('s', &format!("{}\n{speaker}", key_text(&speech.title)));
+        let speaker = speech.speaker.as_deref().unwrap_or("");
+        speech.id = ids.id('s', Key::new().text(&speech.title).raw("\n").text(speaker));
         let within = speech.id.rsplit_once('_').map_or("", |(_, hash)| hash).to_string();
+        let within = Key::new().raw(&within).raw("\n");
         for (c, section) in speech.sections.iter_mut().enumerate() {
             let key = match (&section.heading, section.passages.first()) {
-                (Some(heading), _) => format!("{within}\nheading\n{}", key_text(heading)),
-                (None, _) if c == 0 => format!("{within}\nintroduction"),
-                (None, Some(first)) => format!("{within}\nopening\n{}", key_text(first.text())),
-                (None, None) => format!("{within}\nempty"),
+                (Some(heading), _) => within.raw("heading\n").text(heading),
+                (None, _) if c == 0 => within.raw("introduction"),
+                (None, Some(first)) => within.raw("opening\n").text(first.text()),
+                (None, None) => within.raw("empty"),
             };
-            section.id = ids.id('c', &key);
+            section.id = ids.id('c', key);
         }
         for section in &mut speech.sections {
             for passage in &mut section.passages {
-                passage.id = ids.id('p', &format!("{within}\n{}", key_text(passage.text())));
+                passage.id = ids.id('p', within.text(passage.text()));
             }
         }
     }
@@ -186,13 +206,13 @@ mod tests {
     #[test]
     fn a_taken_id_goes_to_the_next_free_hash_of_the_same_key_and_never_repeats() {
         let mut ids = Ids { digest: "d", taken: HashSet::new() };
-        let first = ids.id('p', "k");
-        let again: Vec<String> = (0..50).map(|_| ids.id('p', "k")).collect();
+        let first = ids.id('p', Key::new().raw("k"));
+        let again: Vec<String> = (0..50).map(|_| ids.id('p', Key::new().raw("k"))).collect();
         assert!(!again.contains(&first));
         assert_eq!(ids.taken.len(), 51, "every id is new");
         let mut fresh = Ids { digest: "d", taken: HashSet::new() };
-        assert_eq!(fresh.id('p', "k"), first, "the same key in the same order gets the same id");
-        assert_eq!(fresh.id('p', "k"), again[0]);
+        assert_eq!(fresh.id('p', Key::new().raw("k")), first, "the same key in the same order gets the same id");
+        assert_eq!(fresh.id('p', Key::new().raw("k")), again[0]);
     }
 
     #[test]
@@ -201,7 +221,7 @@ mod tests {
         let mut ids = Ids { digest: &longest, taken: HashSet::new() };
         for kind in ['s', 'c', 'p'] {
             for _ in 0..1000 {
-                let id = ids.id(kind, "the same text every time");
+                let id = ids.id(kind, Key::new().raw("the same text every time"));
                 assert!(id.len() == 32 && id.is_ascii(), "{id} is {} characters", id.len());
                 assert!(is_element_suffix(id.rsplit_once('_').unwrap().1), "{id}");
             }
@@ -210,8 +230,9 @@ mod tests {
 
     #[test]
     fn white_space_does_not_change_a_key_but_any_other_character_does() {
-        assert_eq!(key_text("　　李　强 说\t好"), "李强说好");
-        assert_ne!(key_text("李强。"), key_text("李强，"));
+        assert_eq!(Key::new().text("　　李　强 说\t好").0, fnv1a("李强说好".as_bytes()));
+        assert_ne!(Key::new().text("李强。").0, Key::new().text("李强，").0);
+        assert_eq!(Key::new().raw("ab").raw("c").0, fnv1a(b"abc"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod ids;
 mod load;
 mod model;
 mod parse;
+mod people;
 
 pub use load::{
     DEFAULT_MAX_FILE_MB, LARGEST_MAX_FILE_MB, LoadError, LoadOptions, MAX_DIGEST_ID, digest_id, load_dir, load_dir_with,

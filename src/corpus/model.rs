@@ -44,6 +44,13 @@ pub struct Digest {
     /// Display title: the front matter's `title`, else the title line.
     pub title: String,
     pub title_line: Option<Line>,
+    /// The second line of a headline printed on two.
+    pub title_more: Option<Line>,
+    /// Lines a page prints above its headline: column tags, a lead-in ending in a dash.
+    pub kicker: Vec<Line>,
+    /// The event a multi-speaker digest's subtitle names (`——…研讨会发言摘编`), as shown.
+    pub occasion: Option<String>,
+    pub occasion_lines: Vec<Line>,
     pub date: Option<String>,
     pub source: Option<String>,
     pub url: Option<String>,
@@ -63,10 +70,17 @@ pub struct Digest {
 #[derive(Debug, Clone)]
 pub struct Speech {
     pub id: String,
-    /// Display title: the title line, or the digest's title for a single-speech report whose title
-    /// is the digest's own.
+    /// Display title: the title line (two lines of a title the page broke, joined), or the
+    /// digest's title for a speech without a title of its own.
     pub title: String,
     pub title_line: Option<Line>,
+    /// The second line of a two-line title.
+    pub title_more: Option<Line>,
+    /// A tag printed above the title (`代表通道`).
+    pub kicker: Vec<Line>,
+    /// Who wrote it down or who the speaker is, printed under the text: `（本报记者…整理）`,
+    /// `（作者为…）`.
+    pub byline: Vec<Line>,
     /// The occasion as shown: `——2024年3月5日在…会议上`, without the speaker when a line says both.
     pub occasion: Option<String>,
     /// The occasion's lines under the title: one, or two when the page broke it.
@@ -184,15 +198,19 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Place {
     Preamble,
+    Kicker,
     DigestTitle,
+    DigestOccasion,
     NoteLabel,
     Note,
     Trailer,
+    SpeechKicker,
     SpeechTitle,
     Occasion,
     Speaker,
     Heading,
     Passage,
+    Byline,
 }
 
 impl Digest {
@@ -201,12 +219,16 @@ impl Digest {
     pub fn lines(&self) -> Vec<(Place, &Line)> {
         let mut out = Vec::new();
         out.extend(self.preamble.iter().map(|l| (Place::Preamble, l)));
-        out.extend(self.title_line.iter().map(|l| (Place::DigestTitle, l)));
+        out.extend(self.kicker.iter().map(|l| (Place::Kicker, l)));
+        out.extend(self.title_line.iter().chain(&self.title_more).map(|l| (Place::DigestTitle, l)));
+        out.extend(self.occasion_lines.iter().map(|l| (Place::DigestOccasion, l)));
         out.extend(self.note_label.iter().map(|l| (Place::NoteLabel, l)));
         out.extend(self.note.iter().map(|l| (Place::Note, l)));
         out.extend(self.trailer.iter().map(|l| (Place::Trailer, l)));
         for speech in &self.speeches {
-            out.extend(speech.title_line.iter().map(|l| (Place::SpeechTitle, l)));
+            out.extend(speech.kicker.iter().map(|l| (Place::SpeechKicker, l)));
+            out.extend(speech.title_line.iter().chain(&speech.title_more).map(|l| (Place::SpeechTitle, l)));
+            out.extend(speech.byline.iter().map(|l| (Place::Byline, l)));
             out.extend(speech.occasion_lines.iter().map(|l| (Place::Occasion, l)));
             out.extend(speech.speaker_lines.iter().map(|l| (Place::Speaker, l)));
             for section in &speech.sections {

@@ -134,7 +134,9 @@ impl<'c> Layout<'c> {
                 for (section_no, section) in speech.sections.iter().enumerate() {
                     let sep = CONTEXT_SEPARATOR;
                     let heading = section.heading.as_deref().unwrap_or("");
-                    let context = format!("{}{sep}{speaker}{sep}{heading}{sep}", speech.title);
+                    // A byline is searched with the speaker: it names who wrote the speech down, or who spoke.
+                    let byline: String = speech.byline.iter().map(|line| format!(" {}", line.display())).collect();
+                    let context = format!("{}{sep}{speaker}{byline}{sep}{heading}{sep}", speech.title);
                     layout.contexts.push(Context {
                         start: layout.context_text.len() as u32,
                         first: layout.locs.len() as u32,

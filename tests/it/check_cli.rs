@@ -327,3 +327,25 @@ fn check_says_per_file_which_lines_it_set_aside_as_furniture() {
     assert_eq!(beijing["trailer"], serde_json::json!(["来源：北京日报", "相关报道："]));
     assert_eq!(beijing["speeches"][0]["speaker"], "北京市市长 殷勇");
 }
+
+#[test]
+fn check_shows_a_multi_speaker_pages_kicker_occasion_and_bylines_so_an_admin_sees_mistakes() {
+    let dir = fixture("real-digests");
+    let (code, out, err) = digestbot(&["check", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("  kicker: 工商界人士、政协委员接受本报采访表示——"), "{out}");
+    assert!(out.contains("  occasion: ——学习贯彻习近平总书记关于扶贫工作的重要论述研讨会发言摘编"), "{out}");
+    assert!(out.contains("  1. 靠种花走上致富路 — 重庆市垫江县委书记蒲彬彬代表"), "{out}");
+    assert!(out.contains("       byline: （本报记者闫旭、刘新吾整理）"), "{out}");
+    let (_, json, _) = digestbot(&["check", "--json", dir.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let digests = v["digests"].as_array().unwrap();
+    let page = |file: &str| digests.iter().find(|d| d["file"] == file).unwrap();
+    let yizheng = page("rmrb-2020-02-20-yizheng-jianyan.txt");
+    assert_eq!(yizheng["kicker"], serde_json::json!(["工商界人士、政协委员接受本报采访表示——"]));
+    assert_eq!(yizheng["speeches"][0]["byline"], serde_json::json!(["（作者为全国政协常委、经济委员会副主任）"]));
+    // Fields a page does not have are left out, so other files print as they always did.
+    let kexue = page("rmrb-2019-10-17-kexue-suzhi.txt");
+    assert!(kexue.get("kicker").is_none() && kexue.get("occasion").is_none());
+    assert!(kexue["speeches"][0].get("byline").is_none());
+}

@@ -123,6 +123,13 @@ fn genre_text() -> impl Strategy<Value = String> {
         Just("\\".to_string()),
         Just("\n".to_string()),
         Just("\r\n".to_string()),
+        Just("北京大学教授\u{a0}王一川".to_string()),
+        Just("中央宣传部副部长梁言顺：".to_string()),
+        Just("——国际科学理事会主席达亚·瑞迪".to_string()),
+        Just("（本报记者闫旭整理）".to_string()),
+        Just("版式设计：张丹峰".to_string()),
+        Just("——编 者".to_string()),
+        Just("张 也（歌唱演员）".to_string()),
         Just("。".to_string()),
         Just("，".to_string()),
         Just("　".to_string()),
@@ -132,16 +139,72 @@ fn genre_text() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..60).prop_map(|pieces| pieces.concat())
 }
 
+/// Whole lines of multi-speaker pages (speakers in every printed form, bylines, credits, kickers,
+/// subtitles, statements), in any order and any number: pages the multi-speaker layout reads.
+fn multi_speaker_page() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        Just("讲政治 抓学习 正风气"),
+        Just("工商界人士接受本报采访表示——"),
+        Just("——学习贯彻某某精神研讨会发言摘编"),
+        Just("编者按：某某研讨会日前召开。"),
+        Just("主持人语：本期请来几位代表。"),
+        Just("——编\u{a0}者"),
+        Just("北京大学艺术学院院长\u{a0}\u{a0}王一川"),
+        Just("导演\u{a0}\u{a0}韩\u{a0}\u{a0}延"),
+        Just("重庆市垫江县委书记蒲彬彬代表"),
+        Just("张\u{a0}也（歌唱演员）"),
+        Just("蔡奇代表（北京市委书记）"),
+        Just("杨伟民"),
+        Just("穆罕默德·法伊兹"),
+        Just("（埃及国际政治专家）"),
+        Just("中央宣传部副部长梁言顺："),
+        Just("全国人大代表、某市市长 王刚：要把实事办实。"),
+        Just("——国际科学理事会主席达亚·瑞迪"),
+        Just("——维也纳大学教授特拉普。他在中国留过学。"),
+        Just("——日本电影女主角某某"),
+        Just("□ 本报评论员"),
+        Just("（本报记者闫旭、刘新吾整理）"),
+        Just("（作者为全国政协常委）"),
+        Just("版式设计：张丹峰"),
+        Just("电子信箱：a@b.cn"),
+        Just("代表通道"),
+        Just("联播快讯"),
+        Just("本报北京3月5日电 某某工作会议召开。"),
+        Just("一是支持。科幻是工业革命的产物。"),
+        Just("中式科幻大片的开山之作"),
+        Just("为建设党的新闻舆论阵地"),
+        Just("推动制造业高质量发展"),
+        Just("影片摆脱了美式科幻片主导的逃离地球范式，独创出崭新的范式。"),
+        Just("## 标题"),
+        Just("@ 某某"),
+        Just("# 标题"),
+        Just("\\某某"),
+        Just(""),
+    ];
+    prop::collection::vec(line, 0..40).prop_map(|lines| lines.join("\n"))
+}
+
+/// Parsed, `text` keeps every line in one place, or is refused with an error.
+fn loses_no_line(text: &str) -> Result<(), TestCaseError> {
+    let (digest, problems) = parse_bytes("p.txt", text.as_bytes());
+    match digest {
+        Some(digest) => prop_assert_eq!(breach(text, &digest), None),
+        None => prop_assert!(problems.iter().any(|p| p.severity == digestbot::corpus::Severity::Error)),
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
     #[test]
     fn parsing_any_text_never_panics_and_loses_no_line(text in genre_text()) {
-        let (digest, problems) = parse_bytes("p.txt", text.as_bytes());
-        match digest {
-            Some(digest) => prop_assert_eq!(breach(&text, &digest), None),
-            None => prop_assert!(problems.iter().any(|p| p.severity == digestbot::corpus::Severity::Error)),
-        }
+        loses_no_line(&text)?;
+    }
+
+    #[test]
+    fn parsing_any_multi_speaker_page_never_panics_and_loses_no_line(text in multi_speaker_page()) {
+        loses_no_line(&text)?;
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod app_props;
 mod bot;
 mod check_cli;
 mod corpus_bad_input;
+mod corpus_digests;
 mod corpus_load;
 mod corpus_lossless;
 mod corpus_real;

@@ -2,12 +2,14 @@
 
 use super::front_matter::FrontMatter;
 use super::furniture::{self, Aside};
+use super::layout;
 use super::markup::{Mark, SourceLine};
 use super::speeches::{self, Draft};
 use super::{ProblemLog, sections};
 use crate::corpus::classify;
 use crate::corpus::ids;
-use crate::corpus::model::{Digest, Line, Severity, Speech, trim};
+use crate::corpus::model::{Digest, Line, Section, Severity, Speech, trim};
+use crate::corpus::people;
 
 /// Builds the digest from the non-blank lines after the front matter; `lines` is not empty.
 pub(super) fn build(
@@ -19,7 +21,13 @@ pub(super) fn build(
 ) -> Digest {
     let split = furniture::split(lines);
     let above = furniture::above_title(&split.content);
-    let lines = &split.content[above..];
+    let mut content = split.content[above..].to_vec();
+    if let Some(marks) = layout::infer(&content) {
+        content.iter_mut().zip(marks).for_each(|(line, mark)| line.mark = mark);
+    }
+    let kicker = content.iter().take_while(|line| line.mark == Mark::Kicker).count();
+    let kicker = if kicker == content.len() { 0 } else { kicker };
+    let lines = &content[kicker..];
     let title_line = matches!(lines[0].mark, Mark::Plain | Mark::Escaped | Mark::DigestTitle).then(|| lines[0].line());
     let title = digest_title(log, front_matter.title, title_line.as_ref(), lines[0].no);
     let mut digest = Digest {
@@ -28,6 +36,10 @@ pub(super) fn build(
         encoding,
         title,
         title_line,
+        title_more: None,
+        kicker: content[..kicker].iter().map(SourceLine::line).collect(),
+        occasion: None,
+        occasion_lines: Vec::new(),
         date: front_matter.date,
         source: front_matter.source,
         url: front_matter.url,
@@ -52,6 +64,13 @@ pub(super) fn build(
         }
     }
     let drafts = speeches::collect(&mut digest, lines);
+    if let (Some(first), Some(more)) = (&digest.title_line, &digest.title_more)
+        && digest.title == first.display()
+    {
+        digest.title = format!("{} {}", first.display(), more.display());
+    }
+    let occasion = joined(&digest.occasion_lines);
+    digest.occasion = (!occasion.is_empty()).then_some(occasion);
     digest.trailer.sort_by_key(|line| line.no);
     digest.preamble.sort_by_key(|line| line.no);
 
@@ -114,11 +133,14 @@ fn occasion_of(draft: &Draft<'_>) -> Option<String> {
 /// Who spoke, as shown: the speaker lines (a role and a name printed apart joined by a space), or
 /// the speaker an occasion line names. A name printed spaced out (`李　强`) is closed up.
 pub(super) fn speaker_of(draft: &Draft<'_>) -> Option<String> {
-    let text = if draft.speaker.is_empty() {
+    let text = if let Some(text) = &draft.speaker_text {
+        text.clone()
+    } else if draft.speaker.is_empty() {
         let occasion = joined(&draft.occasion);
         classify::split_occasion(&occasion)?.1.to_string()
     } else {
-        draft.speaker.iter().map(Line::display).collect::<Vec<_>>().join(" ")
+        // An attribution's dash and a speaker's colon are not part of who spoke.
+        draft.speaker.iter().map(|line| people::speaker_shown(&line.text)).collect::<Vec<_>>().join(" ")
     };
     // Only a name spaced out ends with a word of one character; most lines are shown as they are.
     let last_word = text.rsplit(char::is_whitespace).next().unwrap_or("");
@@ -140,9 +162,15 @@ fn is_person(t: &str) -> bool {
 }
 
 fn finish_speech(log: &mut ProblemLog<'_>, digest: &Digest, draft: Draft<'_>, author: Option<&str>) -> Speech {
-    let title = draft.title_line.as_ref().map_or_else(|| digest.title.clone(), |line| line.display().to_string());
-    let speaker = speaker_of(&draft).or_else(|| author.map(str::to_string));
-    if speaker.is_none() {
+    let title = match &draft.title_line {
+        Some(line) => format!("{}{}", line.display(), draft.title_more.as_ref().map_or("", Line::display)),
+        None => digest.title.clone(),
+    };
+    // An article's author line names its speaker when nothing else does.
+    let byline = || draft.byline.first().map(|line| people::byline_shown(&line.text).to_string());
+    let speaker =
+        speaker_of(&draft).or_else(|| author.map(str::to_string)).or_else(|| byline().filter(|_| !draft.nobody));
+    if speaker.is_none() && !draft.nobody {
         log.add(
             draft.first_line,
             Severity::Warning,
@@ -156,15 +184,32 @@ fn finish_speech(log: &mut ProblemLog<'_>, digest: &Digest, draft: Draft<'_>, au
         log.add(draft.first_line, Severity::Warning, format!("speech 「{}」 has no text", short(&title)));
     }
     let occasion = occasion_of(&draft);
+    let mut sections = sections::sections(&draft.body);
+    if let Some((topic, line)) = draft.topic {
+        // A topic over several speakers heads each one's first section; its line is the first's.
+        match sections.first_mut() {
+            Some(first) if first.heading.is_none() => {
+                first.heading = Some(topic);
+                first.heading_line = line;
+            }
+            _ => sections.insert(
+                0,
+                Section { id: String::new(), heading: Some(topic), heading_line: line, passages: Vec::new() },
+            ),
+        }
+    }
     Speech {
         id: String::new(),
         title,
         title_line: draft.title_line,
+        title_more: draft.title_more,
+        kicker: draft.kicker,
+        byline: draft.byline,
         occasion,
         occasion_lines: draft.occasion,
         speaker,
         speaker_lines: draft.speaker,
-        sections: sections::sections(&draft.body),
+        sections,
     }
 }
 

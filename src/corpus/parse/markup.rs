@@ -14,6 +14,35 @@ pub(super) enum Mark {
     Speaker,
     Section,
     Note,
+    // The marks below are never typed: the multi-speaker layout (`layout.rs`) writes them.
+    /// A kicker above the digest's headline.
+    Kicker,
+    /// The subtitle under the headline that names the event (`——…研讨会发言摘编`).
+    DigestOccasion,
+    /// A label line that opens the editor's note.
+    NoteLabel,
+    /// A tag printed above a speech's title.
+    SpeechKicker,
+    /// The second line of a speaker printed on two (`（role）` under the name).
+    SpeakerMore,
+    /// The second line of a two-line speech title.
+    TitleMore,
+    /// A paragraph that opens with its speaker (`role+name：statement…`): a speech, and its first passage.
+    SpeakerParagraph,
+    /// The first line of a statement whose speaker is printed under it.
+    StatementStart,
+    /// `——role+name` under a statement: its speaker.
+    Attribution,
+    /// `——role+name。…` under a statement: its speaker, and a passage of it.
+    AttributionParagraph,
+    /// A speech's byline (`（本报记者…整理）`, `（作者为…）`).
+    Byline,
+    /// A credit of the page (`版式设计：…`): the digest's trailer.
+    Credit,
+    /// A topic over several speakers: the heading of each one's first section.
+    Topic,
+    /// A news item's title in a roundup: a speech nobody gives.
+    ItemTitle,
 }
 
 /// A non-blank line of the text after the front matter, with its markup read.
@@ -25,6 +54,8 @@ pub(super) struct SourceLine<'a> {
     pub content: &'a str,
     /// `content` trimmed, what classification looks at.
     pub trimmed: &'a str,
+    /// The line as published, markup prefix included.
+    pub raw: &'a str,
 }
 
 impl SourceLine<'_> {
@@ -36,24 +67,52 @@ impl SourceLine<'_> {
     pub fn plain(&self) -> bool {
         self.mark == Mark::Plain
     }
+
+    /// A mark that opens a speech.
+    pub fn opens_speech(&self) -> bool {
+        matches!(
+            self.mark,
+            Mark::SpeechTitle
+                | Mark::Speaker
+                | Mark::SpeakerParagraph
+                | Mark::StatementStart
+                | Mark::ItemTitle
+                | Mark::SpeechKicker
+                | Mark::Topic
+        )
+    }
 }
 
 /// The non-blank lines of `lines`, each with its markup read.
 pub(super) fn source_lines<'a>(lines: &[(u32, &'a str)]) -> Vec<SourceLine<'a>> {
-    lines
+    let mut out: Vec<SourceLine<'a>> = lines
         .iter()
         .filter(|(_, raw)| !trim(raw).is_empty())
-        .enumerate()
-        .map(|(i, &(no, raw))| {
-            let (mut mark, mut content) = split_markup(raw);
-            if mark == Mark::DigestTitle && i > 0 {
-                // `# ` only marks the first line; elsewhere it is text.
-                (mark, content) = (Mark::Plain, raw);
-            }
-            SourceLine { no, mark, content, trimmed: trim(content) }
+        .map(|&(no, raw)| {
+            let (mark, content) = split_markup(raw);
+            SourceLine { no, mark, content, trimmed: trim(content), raw }
         })
-        .collect()
+        .collect();
+    // `# ` marks the first line, or a headline under up to three kicker lines; elsewhere it is text.
+    let title = out.iter().position(|line| line.mark == Mark::DigestTitle);
+    let kickers = title.filter(|&i| i <= MAX_KICKER_LINES && out[..i].iter().all(|line| line.mark == Mark::Plain));
+    for (i, line) in out.iter_mut().enumerate() {
+        match kickers {
+            Some(title) if i < title => line.mark = Mark::Kicker,
+            Some(title) if i == title => {}
+            _ if line.mark == Mark::DigestTitle => {
+                line.content = line.raw;
+                line.trimmed = trim(line.raw);
+                line.mark = Mark::Plain;
+            }
+            _ => {}
+        }
+    }
+    out
 }
+
+/// How many lines a page prints above its headline at most.
+const MAX_KICKER_LINES: usize = 3;
 
 /// A prefix other than `\` counts only when a space and some text follow, so that `#1` or `>_<` stay
 /// text.

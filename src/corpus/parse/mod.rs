@@ -7,6 +7,7 @@
 mod digest;
 mod front_matter;
 mod furniture;
+mod layout;
 mod markup;
 mod openings;
 mod sections;

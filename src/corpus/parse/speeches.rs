@@ -6,15 +6,31 @@ use super::openings::{
 };
 use crate::corpus::classify::{self, Trailer};
 use crate::corpus::model::{Digest, Line};
+use crate::corpus::people;
 
 /// A speech while its lines are being collected.
 #[derive(Default)]
 pub(super) struct Draft<'a> {
     pub title_line: Option<Line>,
+    pub title_more: Option<Line>,
+    pub kicker: Vec<Line>,
     pub occasion: Vec<Line>,
     pub speaker: Vec<Line>,
+    /// The speaker a paragraph opens with (`role+name：statement`), the paragraph being text.
+    pub speaker_text: Option<String>,
+    pub byline: Vec<Line>,
+    /// The topic the speech is grouped under, with its line for the first speech of the group.
+    pub topic: Option<(String, Option<Line>)>,
+    /// A news item of a roundup: nobody speaks, and that is no problem.
+    pub nobody: bool,
     pub body: Vec<SourceLine<'a>>,
     pub first_line: u32,
+}
+
+impl Draft<'_> {
+    fn has_speaker(&self) -> bool {
+        !self.speaker.is_empty() || self.speaker_text.is_some()
+    }
 }
 
 /// Collects the speeches from `lines`, which start with the digest's title line when `digest` has
@@ -22,11 +38,13 @@ pub(super) struct Draft<'a> {
 pub(super) fn collect<'a>(digest: &mut Digest, lines: &[SourceLine<'a>]) -> Vec<Draft<'a>> {
     let mut collector = Collector {
         lines,
-        explicit: lines.iter().any(|line| matches!(line.mark, Mark::SpeechTitle | Mark::Speaker)),
+        explicit: lines.iter().any(SourceLine::opens_speech),
         next: usize::from(digest.title_line.is_some()),
         in_note: false,
         report: false,
         head: None,
+        kicker: Vec::new(),
+        topic: None,
         drafts: Vec::new(),
     };
     collector.open_note(digest);
@@ -48,6 +66,10 @@ struct Collector<'s, 'a> {
     /// While the speech just opened has no text yet: what a page prints between its opening and
     /// its text besides the text itself (the title and occasion printed again, a photo's caption).
     head: Option<Head>,
+    /// A speech kicker waiting for the speech it is printed above.
+    kicker: Vec<Line>,
+    /// The topic the speeches from here on are grouped under; its line until a speech takes it.
+    topic: Option<(String, Option<Line>)>,
     drafts: Vec<Draft<'a>>,
 }
 
@@ -109,16 +131,14 @@ impl<'a> Collector<'_, 'a> {
     }
 
     fn speech_starts_at(&self, i: usize) -> bool {
-        if self.explicit {
-            matches!(self.lines[i].mark, Mark::SpeechTitle | Mark::Speaker)
-        } else {
-            speech_opening(self.lines, i, false).is_some()
-        }
+        if self.explicit { self.lines[i].opens_speech() } else { speech_opening(self.lines, i, false).is_some() }
     }
 
     fn into_drafts(mut self, digest: &mut Digest) -> Vec<Draft<'a>> {
         while let Some(&line) = self.lines.get(self.next) {
-            if line.mark == Mark::Note {
+            if self.layout_mark(digest, line) {
+                self.next += 1;
+            } else if line.mark == Mark::Note {
                 digest.note.push(line.line());
                 self.next += 1;
             } else if line.plain()
@@ -130,22 +150,110 @@ impl<'a> Collector<'_, 'a> {
                 digest.preamble.push(line.line());
                 self.next += 1;
             } else if line.mark == Mark::Speaker
-                && let Some(last) =
-                    self.drafts.last_mut().filter(|last| last.speaker.is_empty() && last.body.is_empty())
+                && let Some(last) = self.drafts.last_mut().filter(|last| !last.has_speaker() && last.body.is_empty())
             {
                 // The speech just opened has neither a speaker nor text yet: this is its speaker, not a
                 // new speech.
                 last.speaker = vec![line.line()];
                 self.next += 1;
+            } else if line.mark == Mark::SpeechTitle
+                && let Some(last) = self
+                    .drafts
+                    .last_mut()
+                    .filter(|last| last.title_line.is_none() && !last.speaker.is_empty() && last.body.is_empty())
+            {
+                // A speaker printed over the title (`@ ` before `## `): the same speech.
+                last.title_line = Some(line.line());
+                self.next += 1;
             } else if let Some(draft) = self.opening(line) {
                 self.in_note = false;
                 self.head = self.report.then(|| Head::new(digest, &draft));
-                self.drafts.push(draft);
+                self.start(draft);
             } else {
                 self.text(digest, line);
             }
         }
         self.drafts
+    }
+
+    /// A new speech, under the kicker and the topic printed above it.
+    fn start(&mut self, mut draft: Draft<'a>) {
+        draft.kicker = std::mem::take(&mut self.kicker);
+        if let Some((topic, line)) = &mut self.topic {
+            draft.topic = Some((topic.clone(), line.take()));
+        }
+        self.in_note = false;
+        self.drafts.push(draft);
+    }
+
+    /// The last speech, while it has no text yet and `fits` it.
+    fn open_draft(&mut self, fits: impl Fn(&Draft<'a>) -> bool) -> Option<&mut Draft<'a>> {
+        self.drafts.last_mut().filter(|last| last.body.is_empty() && fits(last))
+    }
+
+    /// Places a line the multi-speaker layout marked; false for every other line.
+    fn layout_mark(&mut self, digest: &mut Digest, line: SourceLine<'a>) -> bool {
+        let text = || line.line();
+        match line.mark {
+            Mark::DigestOccasion => digest.occasion_lines.push(text()),
+            Mark::NoteLabel if digest.note_label.is_none() && digest.note.is_empty() => {
+                digest.note_label = Some(text())
+            }
+            Mark::NoteLabel => digest.note.push(text()),
+            Mark::SpeechKicker => self.kicker.push(text()),
+            Mark::SpeakerMore => match self.drafts.last_mut().filter(|last| !last.speaker.is_empty()) {
+                Some(last) => last.speaker.push(text()),
+                None => return false,
+            },
+            Mark::Credit => digest.trailer.push(text()),
+            Mark::Topic => self.topic = Some((line.trimmed.to_string(), Some(text()))),
+            Mark::TitleMore if self.drafts.is_empty() && digest.title_more.is_none() => {
+                digest.title_more = Some(text())
+            }
+            Mark::TitleMore => match self.open_draft(|last| last.title_line.is_some() && last.title_more.is_none()) {
+                Some(last) => last.title_more = Some(text()),
+                None => return false,
+            },
+            Mark::ItemTitle => {
+                self.start(Draft { title_line: Some(text()), nobody: true, first_line: line.no, ..Draft::default() })
+            }
+            Mark::SpeakerParagraph => {
+                let speaker = people::colon_speaker(line.trimmed).map(|(speaker, _)| speaker.to_string());
+                match self.open_draft(|last| !last.has_speaker()) {
+                    Some(last) => {
+                        last.speaker_text = speaker;
+                        last.body.push(line);
+                    }
+                    None => self.start(Draft {
+                        speaker_text: speaker,
+                        body: vec![line],
+                        first_line: line.no,
+                        ..Draft::default()
+                    }),
+                }
+            }
+            Mark::StatementStart => match self.open_draft(|last| !last.has_speaker()) {
+                Some(last) => last.body.push(line),
+                None => self.start(Draft { body: vec![line], first_line: line.no, ..Draft::default() }),
+            },
+            Mark::Attribution => match self.drafts.last_mut().filter(|last| !last.has_speaker()) {
+                Some(last) => last.speaker = vec![text()],
+                None => return false,
+            },
+            Mark::AttributionParagraph => match self.drafts.last_mut().filter(|last| !last.has_speaker()) {
+                Some(last) => {
+                    last.speaker_text = people::dash_speaker(line.trimmed).map(str::to_string);
+                    last.body.push(line);
+                }
+                None => return false,
+            },
+            Mark::Byline => match self.drafts.last_mut() {
+                Some(last) => last.byline.push(text()),
+                None => digest.trailer.push(text()),
+            },
+            _ => return false,
+        }
+        true
     }
 
     /// The speech that starts at `first`, the next line, if one does; the collector then goes on
@@ -206,7 +314,7 @@ impl<'a> Collector<'_, 'a> {
             let occasion = self.take(occasion);
             (self.take(speaker), occasion)
         };
-        Some(Draft { title_line, occasion, speaker, body: Vec::new(), first_line: first.no })
+        Some(Draft { title_line, occasion, speaker, first_line: first.no, ..Draft::default() })
     }
 
     /// A line that opens no speech: text of the editor's note, or of the current speech.
