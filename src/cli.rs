@@ -54,6 +54,10 @@ pub enum Command {
         /// The time to deliver as of, in RFC 3339 (2026-12-01T08:00:00+08:00); now by default
         #[arg(long, value_name = "TIME", value_parser = parse_time)]
         at: Option<chrono::DateTime<chrono::Utc>>,
+        /// Allow a `--at` more than a day after the real clock (a typo in the year would mark
+        /// every chat as delivered up to then)
+        #[arg(long, requires = "at")]
+        at_any_time: bool,
     },
     /// Search the corpus: every passage containing all the words, best first
     Search {
@@ -101,7 +105,7 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => serve(config, args),
-        Command::Deliver { at } => deliver(config, at),
+        Command::Deliver { at, at_any_time } => deliver(config, at, at_any_time),
         Command::Chat => chat(config),
         Command::Check { dir, json } => {
             let options = config.load_options();
@@ -175,13 +179,17 @@ fn bot_from_env(config: &Config) -> Result<teloxide::Bot, ExitCode> {
         match url.parse() {
             Ok(url) => bot = bot.set_api_url(url),
             Err(e) => {
-                eprintln!("digestbot: TELOXIDE_API_URL {url:?} is not a URL: {e}");
+                // Never the value: a token pasted with it would reach the logs.
+                eprintln!("digestbot: TELOXIDE_API_URL is not a URL ({e}); write it like http://127.0.0.1:8081");
                 return Err(ExitCode::from(2));
             }
         }
     }
     Ok(bot)
 }
+
+/// A bot token is under 100 characters; a file much larger is not a token file.
+const MAX_TOKEN_FILE_BYTES: u64 = 4096;
 
 /// The token: `TELOXIDE_TOKEN` when set, else the content of `token_file`; or what to tell the
 /// operator (never the token itself).
@@ -191,13 +199,21 @@ fn token(config: &Config) -> Result<String, String> {
         return Ok(token.trim().to_string());
     }
     let Some(path) = &config.token_file else { return Err(messages::MISSING_TOKEN.to_string()) };
-    match std::fs::read_to_string(path) {
-        Ok(text) if !text.trim().is_empty() => Ok(text.trim().to_string()),
-        Ok(_) => Err(format!("digestbot: bad config: the token file {} is empty (key `token_file`)", path.display())),
-        Err(e) => {
-            Err(format!("digestbot: bad config: cannot read the token file {} (key `token_file`): {e}", path.display()))
-        }
+    let bad =
+        |why: String| format!("digestbot: bad config: the token file {} {why} (key `token_file`)", path.display());
+    let text = crate::config::read_small_file(path, MAX_TOKEN_FILE_BYTES).map_err(bad)?;
+    let token = text.trim();
+    if token.is_empty() {
+        return Err(bad("is empty".into()));
     }
+    // A bot token is `123456:ABC-…`: anything else (a file of another kind) is refused before
+    // Telegram is asked, not retried forever.
+    let plausible =
+        token.len() <= 256 && token.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '-'));
+    if !plausible {
+        return Err(bad("does not hold a bot token (digits, a colon, letters)".into()));
+    }
+    Ok(token.to_string())
 }
 
 /// The app with its daily sections, holding the delivery lock; or the exit code of why not.
@@ -211,7 +227,9 @@ fn build_delivering_app(config: Config) -> Result<(App, Lock), ExitCode> {
         Ok(lock) => lock,
         Err(e) => {
             eprintln!("digestbot: {e}");
-            return Err(ExitCode::from(3));
+            // 3 says another process delivers; a lock that cannot be made is an ordinary failure.
+            let held = matches!(e, crate::app::daily::LockError::Held(_));
+            return Err(if held { ExitCode::from(3) } else { ExitCode::FAILURE });
         }
     };
     let store = match Store::open(&database) {
@@ -354,7 +372,14 @@ fn parse_webhook_url(text: &str) -> Result<url::Url, String> {
     Ok(url)
 }
 
-fn deliver(config: Config, at: Option<DateTime<Utc>>) -> ExitCode {
+/// How far after the real clock `deliver --at` may be without `--at-any-time`.
+const MAX_AT_AHEAD: chrono::Duration = chrono::Duration::days(1);
+
+fn deliver(config: Config, at: Option<DateTime<Utc>>, at_any_time: bool) -> ExitCode {
+    if let Some(at) = at.filter(|&at| !at_any_time && at > Utc::now() + MAX_AT_AHEAD) {
+        eprintln!("{}", messages::deliver_at_ahead(&at.to_rfc3339()));
+        return ExitCode::from(2);
+    }
     let Delivering { bot, app, _lock, runtime } = match delivering(config) {
         Ok(delivering) => delivering,
         Err(code) => return code,

@@ -156,25 +156,21 @@ impl Config {
     /// Reads `path`, or the default file when it exists (built-in defaults when it does not), then
     /// applies the process environment.
     pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let read = |path: &Path| {
+            read_small_file(path, MAX_CONFIG_BYTES)
+                .map_err(|why| ConfigError(format!("config file {} {why}", path.display())))
+        };
         let (text, origin) = match path {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| ConfigError(format!("cannot read config file {}: {e}", path.display())))?;
-                (text, path.display().to_string())
-            }
-            None => match std::fs::read_to_string(DEFAULT_PATH) {
-                Ok(text) => (text, DEFAULT_PATH.to_string()),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => (String::new(), "built-in defaults".to_string()),
-                Err(e) => return Err(ConfigError(format!("cannot read config file {DEFAULT_PATH}: {e}"))),
-            },
+            Some(path) => (read(path)?, path.display().to_string()),
+            None if !Path::new(DEFAULT_PATH).exists() => (String::new(), "built-in defaults".to_string()),
+            None => (read(Path::new(DEFAULT_PATH))?, DEFAULT_PATH.to_string()),
         };
         Config::parse(&text, &origin, |name| std::env::var(name).ok())
     }
 
     /// Parses `text` (read from `origin`, for messages) with overrides from `env`.
     pub fn parse(text: &str, origin: &str, env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let mut table: toml::Table =
-            text.parse().map_err(|e| ConfigError(format!("config {origin} is not valid TOML: {e}")))?;
+        let mut table: toml::Table = text.parse().map_err(|e| syntax_error(&e, text, origin))?;
         let mut overridden = Vec::new();
         for &(key, kind) in KEYS {
             let name = format!("DIGESTBOT_{}", key.to_uppercase());
@@ -205,8 +201,18 @@ impl Config {
         };
         let merged = toml::to_string(&table).map_err(|e| ConfigError(e.to_string()))?;
         let config: Config = toml::from_str(&merged).map_err(|e: toml::de::Error| {
-            ConfigError(format!("bad config ({from}): {}{}", e.message().trim(), key_hint(&e, &merged)))
+            let hint = key_hint(&e, &merged);
+            // toml's message may quote the value (`invalid type: integer `…``): never a secret's.
+            let message = if hint.contains("webhook_secret") { "is not a string" } else { e.message().trim() };
+            ConfigError(format!("bad config ({from}): {message}{hint}"))
         })?;
+        let database = config.database.to_string_lossy();
+        if database.trim().is_empty() || database == ":memory:" || database.starts_with("file:") {
+            // SQLite would open a temporary database: subscriptions would vanish at each restart.
+            return Err(ConfigError(format!(
+                "bad config ({from}): {database:?} is not a file for the subscriptions (key `database`)"
+            )));
+        }
         if !(1..=corpus::LARGEST_MAX_FILE_MB).contains(&config.max_file_mb) {
             return Err(ConfigError(format!(
                 "bad config ({from}): {} is not a size from 1 to {} MB (key `max_file_mb`)",
@@ -241,6 +247,50 @@ impl Config {
         }
         Ok(config)
     }
+}
+
+/// The largest config file read: the committed one is a few KB.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// A TOML syntax error with where it is and the key on its line, never the line itself: the line
+/// may hold the webhook secret.
+fn syntax_error(e: &toml::de::Error, text: &str, origin: &str) -> ConfigError {
+    let (line, hint) = match e.span() {
+        Some(span) => {
+            let start = span.start.min(text.len());
+            let line = text[..start].matches('\n').count() + 1;
+            (format!(" at line {line}"), key_hint(e, text))
+        }
+        None => (String::new(), String::new()),
+    };
+    let message = e.message().lines().next().unwrap_or("").trim();
+    ConfigError(format!("config {origin} is not valid TOML{line}: {message}{hint}"))
+}
+
+/// Reads a small regular file whole: at most `max` bytes, opened without blocking so that a FIFO
+/// (or a device) put where a file belongs is refused at once instead of hanging start-up. Links
+/// are followed: a secret is often a link into `/run`. What is wrong is said after the file's name.
+pub fn read_small_file(path: &Path, max: u64) -> Result<String, String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    let meta = file.metadata().map_err(|e| format!("cannot be read: {e}"))?;
+    if !meta.is_file() {
+        return Err("is not a regular file (a FIFO, a device or a folder?)".to_string());
+    }
+    if meta.len() > max {
+        return Err(format!("is {} bytes, more than the {max} it may be", meta.len()));
+    }
+    let mut bytes = Vec::new();
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| format!("cannot be read: {e}"))?;
+    if bytes.len() as u64 > max {
+        return Err(format!("grew past the {max} bytes it may be while it was read"));
+    }
+    String::from_utf8(bytes).map_err(|_| "is not UTF-8 text".to_string())
 }
 
 /// Names the key a type error is about: toml's message does not, but its span does.

@@ -432,6 +432,9 @@ pub fn bad_upload_name(bad: crate::app::manage::BadName) -> &'static str {
             "只能加入 .txt 文本文件（UTF-8 或 GB18030 编码）。请把摘登存成 .txt 后再发。"
         }
         BadName::Unsafe => "这个文件名不能用：请改成不以点开头、不含 / 或 \\ 的 .txt 文件名后再发。",
+        BadName::Invisible => {
+            "这个文件名里有看不见的字符或改变文字方向的字符（例如 U+202E、U+200B），显示出来会和真实名字不一样。请改个普通的 .txt 文件名后再发。"
+        }
     }
 }
 
@@ -553,8 +556,28 @@ pub fn removed(title: &str, moved_to: &str) -> String {
     format!("已移出《{title}》，文件在 {moved_to}。")
 }
 
-pub fn change_failed(why: &str) -> String {
-    format!("没能改动语料目录，语料库保持不变：{why}")
+pub fn change_failed(why: std::io::ErrorKind) -> String {
+    use std::io::ErrorKind;
+    let why = match why {
+        ErrorKind::NotFound => "要改动的文件或文件夹不在了",
+        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => "没有写入语料目录的权限",
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => "磁盘空间不够了",
+        ErrorKind::AlreadyExists => "目标位置已经有同名文件",
+        _ => "读写文件时出了错（详情在日志里）",
+    };
+    format!("没能改动语料目录，语料库保持不变：{why}。")
+}
+
+pub const NOT_A_FILE_IN_CORPUS: &str = "语料目录里这个名字不是普通文件（是链接、管道或设备），机器人不会读它、也不会替换它，语料库没有改动。请维护者先在服务器上处理这个名字。";
+pub const TOO_LARGE_IN_CORPUS: &str =
+    "语料目录里这个同名文件比一份摘登允许的大小（max_file_mb）还大，机器人没有读它，语料库没有改动。";
+pub const GONE_FROM_CORPUS: &str = "这个文件已经不在语料目录里了（可能刚被另一位管理员移出），语料库没有改动。";
+
+/// An upload whose name differs from a digest's file only in letter case.
+pub fn upload_case_clash(name: &str, existing: &str) -> String {
+    format!(
+        "语料库里已有 {existing}，和 {name} 只差大小写：加入它会接过那份摘登的编号，订阅者的进度和分享链接都会乱。要替换请用完全相同的文件名 {existing} 再发；要另加一份，请换个名字。"
+    )
 }
 
 /// A change whose reload did not go through: `outcome` says why.
@@ -642,6 +665,13 @@ TELOXIDE_TOKEN=123:abc digestbot serve\nor try the bot without Telegram: digestb
 /// `check`'s line for an editor's note.
 pub fn check_note(paragraphs: usize) -> String {
     format!("编者按: {paragraphs} paragraph(s)")
+}
+
+/// `deliver --at` a time well after the real clock, refused.
+pub fn deliver_at_ahead(at: &str) -> String {
+    format!(
+        "digestbot: --at {at} is more than a day after the clock of this machine; every chat would be marked          as delivered up to then. Check the date, or add --at-any-time if it is meant"
+    )
 }
 
 /// What `digestbot deliver` did.

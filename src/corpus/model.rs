@@ -180,18 +180,29 @@ impl std::fmt::Display for Problem {
 /// a file may be named anything, and a name with a newline or a terminal escape must not print as
 /// a line of its own. Everything else, Chinese included, stays readable.
 pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(is_hidden) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if c.is_control() {
+        if is_hidden(c) {
             out.extend(c.escape_debug());
         } else {
             out.push(c);
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// A control character, or one that shows nothing or turns the text around it (a bidi override
+/// such as U+202E, a zero-width space, a line separator): a name with one must not read as another.
+fn is_hidden(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    c.is_control()
+        || matches!(
+            c.general_category(),
+            GeneralCategory::Format | GeneralCategory::LineSeparator | GeneralCategory::ParagraphSeparator
+        )
 }
 
 /// Where a line of a file ended up in the model.
@@ -278,5 +289,7 @@ mod tests {
             message: "is empty".into(),
         };
         assert_eq!(problem.to_string(), r"报告\nb.txt:1: error: x\r\u{1b}.txt:0: error: is empty");
+        assert_eq!(escape_controls("evil\u{202e}gnp.txt"), r"evil\u{202e}gnp.txt");
+        assert_eq!(escape_controls("a\u{200b}.txt"), r"a\u{200b}.txt");
     }
 }

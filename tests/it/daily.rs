@@ -510,3 +510,57 @@ fn a_position_saved_when_ids_were_line_numbers_keeps_its_place() {
     let due = daily.due(&library, utc("2026-12-01T00:01:00Z")).unwrap();
     assert_eq!(due.iter().map(|d| (d.chat, d.entry.clone())).collect::<Vec<_>>(), [(5, section.id.clone())]);
 }
+
+#[tokio::test]
+async fn deliver_through_a_link_to_the_database_serve_delivers_from_is_refused_as_the_same_database() {
+    let api = FakeApi::start().await;
+    let (dir, db) = database();
+    let due = Utc::now() + chrono::Duration::hours(12);
+    let schedule = Schedule { time: due.format("%H:%M").to_string().parse().unwrap(), zone: chrono_tz::UTC };
+    Store::open(&db).unwrap().subscribe(72, None, schedule, Utc::now() - chrono::Duration::days(1)).unwrap();
+    let alias = dir.path().join("alias.sqlite3");
+    std::os::unix::fs::symlink(&db, &alias).unwrap();
+    let mut serve = binary(&api, &db, &["serve"]).spawn().unwrap();
+    api.wait_until_get_updates().await;
+    let at = (due + chrono::Duration::minutes(1)).to_rfc3339();
+    let out = binary(&api, &alias, &["deliver", "--at", &at]).output().await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("is locked"), "{stderr}");
+    serve.kill().await.unwrap();
+    serve.wait().await.unwrap();
+    assert!(per_chat(&api).is_empty(), "nothing was sent twice, or at all: {:?}", per_chat(&api));
+}
+
+#[tokio::test]
+async fn a_database_whose_folder_is_a_file_fails_with_the_reason_not_as_a_held_lock() {
+    let api = FakeApi::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, "x").unwrap();
+    let out =
+        binary(&api, &file.join("db.sqlite3"), &["deliver", "--at", "2026-11-30T08:05:00Z"]).output().await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let reason = format!("{} is a file, not a folder", file.display());
+    assert!(stderr.contains(&reason) && !stderr.contains("another digestbot"), "{stderr}");
+}
+
+#[tokio::test]
+async fn deliver_at_a_year_typo_is_refused_and_even_when_forced_never_silences_a_chat_at_the_real_date() {
+    let api = FakeApi::start().await;
+    let (_dir, db) = database();
+    subscribe_in(&db, [73]);
+    let typo = "2062-11-30T08:05:00Z";
+    let out = binary(&api, &db, &["deliver", "--at", typo]).output().await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--at-any-time"), "{stderr}");
+    assert!(per_chat(&api).is_empty());
+    // Forced, it delivers as of 2062; the real date still gets its section afterwards.
+    let out = binary(&api, &db, &["deliver", "--at", typo, "--at-any-time"]).output().await.unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = binary(&api, &db, &["deliver", "--at", "2026-11-30T08:05:00Z"]).output().await.unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(per_chat(&api), [(73, 2)].into(), "2062's and the real date's sections");
+}

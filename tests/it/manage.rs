@@ -25,23 +25,29 @@ const SEED: &str = "anhui-renda-huiyi.txt";
 /// from it: removed files go to `root/removed`.
 struct Setup {
     root: tempfile::TempDir,
+    corpus: PathBuf,
     app: Arc<App>,
 }
 
 impl Setup {
     fn new() -> Setup {
+        Setup::in_folder("corpus")
+    }
+
+    /// The corpus in a folder called `name` under the temporary root.
+    fn in_folder(name: &str) -> Setup {
         let root = tempfile::tempdir().unwrap();
-        let corpus = root.path().join("corpus");
+        let corpus = root.path().join(name);
         std::fs::create_dir(&corpus).unwrap();
         std::fs::copy(fixture_corpus().join(SEED), corpus.join(SEED)).unwrap();
         let app = App::new(Library::load(&corpus, analyzer()).unwrap())
             .with_admins([ADMIN, OTHER_ADMIN])
-            .with_source(Source { dir: corpus, options: LoadOptions::default() });
-        Setup { root, app: Arc::new(app) }
+            .with_source(Source { dir: corpus.clone(), options: LoadOptions::default() });
+        Setup { root, corpus, app: Arc::new(app) }
     }
 
     fn corpus(&self) -> PathBuf {
-        self.root.path().join("corpus")
+        self.corpus.clone()
     }
 
     fn files(&self) -> Vec<String> {
@@ -398,4 +404,106 @@ fn an_offer_warns_when_adding_the_file_would_take_another_digests_id() {
     let ids: Vec<(String, String)> =
         setup.app.library().corpus.digests.iter().map(|d| (d.file.clone(), d.id.clone())).collect();
     assert!(ids.contains(&("collection.txt".into(), "collection".into())), "{ids:?}");
+}
+
+// Hardening, second pass: what is already in the corpus folder is never followed, blocked on or
+// read without bound, and every refusal is answered in the interface's language.
+
+/// `offer_file` answered within a few seconds, on a thread of its own: a read that blocks fails
+/// the test instead of hanging it.
+fn offer_promptly(setup: &Setup, name: &str, bytes: Vec<u8>) -> Response {
+    let (app, name) = (setup.app.clone(), name.to_string());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(app.offer_file(Caller::private(ADMIN), &name, bytes));
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(10)).expect("the offer was answered")
+}
+
+#[test]
+fn an_upload_named_like_a_link_out_of_the_corpus_never_reads_copies_or_replaces_what_it_leads_to() {
+    let setup = Setup::new();
+    let outside = setup.root.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::write(outside.join("secret.txt"), "机密\n不该出现\n").unwrap();
+    std::os::unix::fs::symlink(outside.join("secret.txt"), setup.corpus().join("out.txt")).unwrap();
+    let offer = offer_promptly(&setup, "out.txt", collection());
+    let shown = text(&offer);
+    assert!(shown.contains("不是普通文件") && !shown.contains("机密"), "{shown}");
+    assert!(labels(&offer).is_empty(), "no button to replace it: {:?}", labels(&offer));
+    assert!(!setup.root.path().join("removed").exists(), "nothing was copied out");
+    assert!(std::fs::symlink_metadata(setup.corpus().join("out.txt")).unwrap().file_type().is_symlink());
+}
+
+#[test]
+fn an_upload_named_like_a_fifo_or_a_link_to_dev_zero_is_answered_at_once_without_reading_it() {
+    let setup = Setup::new();
+    crate::support::fifo(&setup.corpus().join("fifo.txt"));
+    std::os::unix::fs::symlink("/dev/zero", setup.corpus().join("zero.txt")).unwrap();
+    for name in ["fifo.txt", "zero.txt"] {
+        let offer = offer_promptly(&setup, name, collection());
+        assert!(text(&offer).contains("不是普通文件"), "{name}: {}", text(&offer));
+        assert!(labels(&offer).is_empty(), "{name}: {:?}", labels(&offer));
+    }
+}
+
+#[test]
+fn a_corpus_folder_named_removed_does_not_serve_again_what_was_removed_from_it() {
+    let setup = Setup::in_folder("removed");
+    std::fs::write(setup.corpus().join("collection.txt"), collection()).unwrap();
+    setup.app.reload();
+    assert!(setup.hits("立法计划") > 0);
+    let offer = setup.app.handle_text(Caller::private(ADMIN), "/remove collection", BOT_USERNAME);
+    let done = perform(&setup, ADMIN, &setup.press(ADMIN, &offer, "移出"));
+    assert!(done.contains("已移出"), "{done}");
+    setup.app.reload();
+    assert_eq!(setup.hits("立法计划"), 0, "the removed file is not loaded again");
+    assert!(setup.corpus().join(".removed/collection.txt").exists());
+}
+
+#[test]
+fn an_upload_whose_name_differs_from_a_digests_only_in_case_is_refused_instead_of_taking_its_id() {
+    let setup = Setup::new();
+    let seed = std::fs::read(setup.corpus().join(SEED)).unwrap();
+    let offer = setup.app.offer_file(Caller::private(ADMIN), "anhui-renda-huiyi.TXT", seed);
+    let shown = text(&offer);
+    assert!(shown.contains("只差大小写") && shown.contains(SEED), "{shown}");
+    assert!(labels(&offer).is_empty(), "{:?}", labels(&offer));
+    assert_eq!(setup.files(), [SEED]);
+}
+
+#[test]
+fn a_removal_of_a_file_edited_since_the_offer_is_refused_and_the_edit_kept() {
+    let setup = Setup::new();
+    std::fs::write(setup.corpus().join("collection.txt"), collection()).unwrap();
+    setup.app.reload();
+    let offer = setup.app.handle_text(Caller::private(ADMIN), "/remove collection", BOT_USERNAME);
+    let edited = [collection(), "又加了一段。\n".as_bytes().to_vec()].concat();
+    std::fs::write(setup.corpus().join("collection.txt"), &edited).unwrap();
+    let refused = perform(&setup, ADMIN, &setup.press(ADMIN, &offer, "移出"));
+    assert!(refused.contains("在你确认之前已经变了"), "{refused}");
+    assert_eq!(std::fs::read(setup.corpus().join("collection.txt")).unwrap(), edited);
+}
+
+#[test]
+fn the_admin_who_loses_a_removal_race_is_told_in_chinese_that_the_file_is_already_gone() {
+    let setup = Setup::new();
+    std::fs::write(setup.corpus().join("collection.txt"), collection()).unwrap();
+    setup.app.reload();
+    let ask = |user: i64| setup.app.handle_text(Caller::private(user), "/remove collection", BOT_USERNAME);
+    let (mine, theirs) = (ask(ADMIN), ask(OTHER_ADMIN));
+    let (mine, theirs) = (setup.press(ADMIN, &mine, "移出"), setup.press(OTHER_ADMIN, &theirs, "移出"));
+    assert!(perform(&setup, ADMIN, &mine).contains("已移出"));
+    let lost = perform(&setup, OTHER_ADMIN, &theirs);
+    assert!(lost.contains("已经不在语料目录里了") && !lost.contains("os error"), "{lost}");
+}
+
+#[test]
+fn upload_names_with_invisible_or_direction_characters_are_refused_with_the_reason() {
+    let setup = Setup::new();
+    for name in ["evil\u{202E}gnp.txt", "a\u{200B}.txt"] {
+        let answer = text(&setup.app.offer_file(Caller::private(ADMIN), name, collection()));
+        assert!(answer.contains("看不见的字符") && !answer.contains(name), "{name:?}: {answer}");
+    }
+    assert_eq!(setup.files(), [SEED]);
 }

@@ -9,7 +9,7 @@ use chrono::Utc;
 use digestbot::app::daily::{Schedule, Store};
 
 use crate::fake_api::FakeApi;
-use crate::support::root;
+use crate::support::{fifo, root};
 
 /// `digestbot serve` against `api` with the fixture corpus and its database in `data`, no token
 /// set: each test adds its own.
@@ -230,5 +230,84 @@ fn the_readme_deploys_with_the_paths_the_unit_uses() {
         "journalctl -u digestbot",
     ] {
         assert!(section.contains(needed), "the section says {needed}");
+    }
+}
+
+// Hardening, second pass: what a careless admin or an old habit does at start-up.
+
+#[tokio::test]
+async fn a_throwaway_database_is_refused_naming_the_key_instead_of_forgetting_every_subscription() {
+    let api = FakeApi::start().await;
+    let data = tempfile::tempdir().unwrap();
+    for database in ["", ":memory:", "file::memory:?cache=shared"] {
+        let child =
+            serve(&api, data.path()).env("TELOXIDE_TOKEN", "1:X").env("DIGESTBOT_DATABASE", database).spawn().unwrap();
+        let (code, logs) = exit_within(child, Duration::from_secs(20)).await;
+        assert_eq!(code, Some(2), "{database:?}: {logs}");
+        assert!(logs.contains("`database`"), "{database:?}: {logs}");
+    }
+    assert!(!root().join(".lock").exists(), "no lock was made in the working directory");
+    assert_eq!(api.get_me_calls(), 0, "nothing was asked of Telegram");
+}
+
+#[tokio::test]
+async fn a_teloxide_api_url_that_is_no_url_is_refused_without_echoing_what_was_pasted() {
+    let api = FakeApi::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let child = serve(&api, data.path())
+        .env("TELOXIDE_TOKEN", "1:X")
+        .env("TELOXIDE_API_URL", "123456:PASTED-SECRET-VALUE")
+        .spawn()
+        .unwrap();
+    let (code, logs) = exit_within(child, Duration::from_secs(20)).await;
+    assert_eq!(code, Some(2), "{logs}");
+    assert!(logs.contains("TELOXIDE_API_URL") && !logs.contains("SECRET"), "{logs}");
+}
+
+#[tokio::test]
+async fn a_huge_token_file_or_a_fifo_for_the_token_or_the_config_stops_start_up_at_once_with_exit_two() {
+    let api = FakeApi::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let huge = data.path().join("huge");
+    std::fs::File::create(&huge).unwrap().set_len(200 * 1024 * 1024).unwrap();
+    let pipe = data.path().join("pipe");
+    fifo(&pipe);
+    for file in [&huge, &pipe] {
+        let child = serve(&api, data.path()).env("DIGESTBOT_TOKEN_FILE", file).spawn().unwrap();
+        let (code, logs) = exit_within(child, Duration::from_secs(20)).await;
+        assert_eq!(code, Some(2), "{}: {logs}", file.display());
+        assert!(logs.contains("`token_file`") && logs.lines().count() <= 2, "{logs}");
+    }
+    let child = serve(&api, data.path()).env("TELOXIDE_TOKEN", "1:X").arg("--config").arg(&pipe).spawn().unwrap();
+    let (code, logs) = exit_within(child, Duration::from_secs(20)).await;
+    assert_eq!(code, Some(2), "{logs}");
+    assert!(logs.contains("not a regular file"), "{logs}");
+    assert_eq!(api.get_me_calls(), 0, "nothing was asked of Telegram");
+}
+
+#[test]
+fn a_toml_syntax_error_on_the_secret_line_says_where_and_never_shows_the_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "abcdefghijklmnop-SECRET-0123456789";
+    for (what, text) in [
+        ("unterminated", format!("webhook_secret = \"{secret}\n")),
+        ("unquoted", format!("webhook_secret = {secret}\n")),
+        ("duplicate", format!("webhook_secret = \"{secret}\"\nwebhook_secret = \"{secret}\"\n")),
+        ("a number", "webhook_secret = 12345678901234567890\n".to_string()),
+    ] {
+        let path = dir.path().join("digestbot.toml");
+        std::fs::write(&path, &text).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_digestbot"))
+            .args(["check", "--config"])
+            .arg(&path)
+            .current_dir(root())
+            .env_remove("DIGESTBOT_WEBHOOK_SECRET")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+        assert!(!err.contains("SECRET") && !err.contains("1234567890"), "{what}: {err}");
+        assert!(err.contains("webhook_secret") || err.contains("line 1") || err.contains("line 2"), "{what}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{what}: {err}");
     }
 }

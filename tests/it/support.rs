@@ -153,3 +153,10 @@ pub fn speech_id(start: &str) -> String {
         .id
         .clone()
 }
+
+/// A FIFO at `path`, which nobody will ever write.
+pub fn fifo(path: &Path) {
+    let name = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: mkfifo(3) with a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+}

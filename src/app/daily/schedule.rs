@@ -147,6 +147,18 @@ impl Schedule {
     /// passed, when that was no earlier than `since` (nothing is owed for before the chat
     /// subscribed), at most `window` ago (a bot down all day does not send yesterday's at night),
     /// and after `last`, the date of the chat's last delivery.
+    /// A subscription and a last delivery later than `now` (a `deliver --at` typo, a wall clock
+    /// that jumped forward and back) say nothing about now: they must not silence a chat until
+    /// that date comes. Whether a date was delivered is still told by the deliveries themselves.
+    fn as_of(
+        now: DateTime<Utc>,
+        today: NaiveDate,
+        since: DateTime<Utc>,
+        last: Option<NaiveDate>,
+    ) -> (DateTime<Utc>, Option<NaiveDate>) {
+        (since.min(now), last.filter(|&last| last <= today))
+    }
+
     pub fn owed(
         &self,
         now: DateTime<Utc>,
@@ -155,6 +167,7 @@ impl Schedule {
         window: Duration,
     ) -> Option<NaiveDate> {
         let today = self.local_date(now);
+        let (since, last) = Self::as_of(now, today, since, last);
         // Checking only the latest passed date is enough: an earlier one fails every test it fails.
         let (date, due) = [Some(today), today.pred_opt()]
             .into_iter()
@@ -177,6 +190,7 @@ impl Schedule {
         if let Some(date) = self.owed(now, since, last, window) {
             return (date, self.due_on(date));
         }
+        let (since, last) = Self::as_of(now, self.local_date(now), since, last);
         // Start a day early: a due time pushed past midnight by a gap can belong to yesterday.
         let from = |d: NaiveDate| d.pred_opt().unwrap_or(d);
         let mut date = from(self.local_date(now)).max(from(self.local_date(since)));
@@ -232,6 +246,19 @@ mod tests {
 
     fn shanghai_eight() -> Schedule {
         at("08:00", chrono_tz::Asia::Shanghai)
+    }
+
+    #[test]
+    fn a_delivery_marked_in_the_future_neither_silences_a_chat_today_nor_moves_its_next_delivery_there() {
+        let s = at("08:00", chrono_tz::UTC);
+        let now = utc("2026-12-03T08:01:00Z");
+        let far = Some(date("2062-12-03"));
+        assert_eq!(s.owed(now, utc(LONG_AGO), far, SIX_HOURS), Some(date("2026-12-03")));
+        let (next, _) = s.next_due(utc("2026-12-03T07:00:00Z"), utc(LONG_AGO), far, SIX_HOURS);
+        assert_eq!(next, date("2026-12-03"));
+        // A subscription dated in the future (the clock ran ahead when it was made) counts from now.
+        let (next, _) = s.next_due(utc("2026-12-03T07:00:00Z"), utc("2062-12-03T07:00:00Z"), None, SIX_HOURS);
+        assert_eq!(next, date("2026-12-03"));
     }
 
     #[test]
@@ -456,12 +483,14 @@ mod tests {
     }
 
     #[test]
-    fn a_last_delivery_dated_in_the_future_waits_for_the_day_after_it() {
-        // The clock was set back: never send for a date at or before one already sent.
+    fn a_last_delivery_dated_in_the_future_does_not_hold_back_the_real_dates_delivery() {
+        // The clock ran ahead and was set back (or `deliver --at` had a typo): the real date's
+        // section is still owed. A date already delivered is never sent twice: the store keeps one
+        // delivery per chat and date.
         let s = shanghai_eight();
         let now = utc("2026-06-01T01:00:00Z");
         let (next, due) = s.next_due(now, utc(LONG_AGO), Some(date("2026-06-20")), SIX_HOURS);
-        assert_eq!((next, due), (date("2026-06-21"), utc("2026-06-21T00:00:00Z")));
+        assert_eq!((next, due), (date("2026-06-01"), utc("2026-06-01T00:00:00Z")));
     }
 
     #[test]

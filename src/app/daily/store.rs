@@ -595,7 +595,8 @@ pub struct Lock {
 pub enum LockError {
     /// Another process holds the lock.
     Held(PathBuf),
-    Io(io::Error),
+    /// The lock file (or the folder it goes in) cannot be made: a reason for exit 1, not 3.
+    Io(PathBuf, io::Error),
 }
 
 impl fmt::Display for LockError {
@@ -607,7 +608,7 @@ impl fmt::Display for LockError {
                  database ({} is locked); stop it first, or let it finish",
                 path.display()
             ),
-            LockError::Io(e) => write!(f, "cannot take the delivery lock: {e}"),
+            LockError::Io(path, e) => write!(f, "cannot take the delivery lock {}: {e}", path.display()),
         }
     }
 }
@@ -616,7 +617,7 @@ impl std::error::Error for LockError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             LockError::Held(_) => None,
-            LockError::Io(e) => Some(e),
+            LockError::Io(_, e) => Some(e),
         }
     }
 }
@@ -628,22 +629,41 @@ pub fn lock_path(database: &Path) -> PathBuf {
     PathBuf::from(path)
 }
 
+/// What `database` resolves to: the file itself through any link, or, before it exists, the
+/// file in its folder's real place. Two names of one database then share one lock.
+fn resolved(database: &Path) -> io::Result<PathBuf> {
+    if let Ok(path) = std::fs::canonicalize(database) {
+        return Ok(path);
+    }
+    // `create_dir_all` says only "File exists" when a folder on the way is a file: say which.
+    if let Some(file) = database.ancestors().skip(1).find(|dir| dir.exists()).filter(|dir| !dir.is_dir()) {
+        return Err(io::Error::new(
+            io::ErrorKind::NotADirectory,
+            format!("{} is a file, not a folder", file.display()),
+        ));
+    }
+    create_parent(database)?;
+    let name = database.file_name().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
+    let dir = match database.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    Ok(std::fs::canonicalize(dir)?.join(name))
+}
+
 impl Lock {
+    /// Locks the database `database` names, under whatever name: a link to it is the same lock.
     pub fn acquire(database: &Path) -> Result<Lock, LockError> {
-        let path = lock_path(database);
-        create_parent(&path).map_err(LockError::Io)?;
+        let io = |e| LockError::Io(lock_path(database), e);
+        let path = lock_path(&resolved(database).map_err(io)?);
+        create_parent(&path).map_err(io)?;
         // Not truncated on open: the holder's pid in it stays readable to whoever is refused.
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(LockError::Io)?;
+        let mut file =
+            OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(io)?;
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => return Err(LockError::Held(path)),
-            Err(TryLockError::Error(e)) => return Err(LockError::Io(e)),
+            Err(TryLockError::Error(e)) => return Err(io(e)),
         }
         // For a person wondering who holds it; the lock is what counts, so failure is harmless.
         let _ = file.set_len(0).and_then(|()| writeln!(file, "{}", std::process::id()));

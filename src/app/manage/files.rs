@@ -15,7 +15,8 @@ pub(crate) enum Change {
     /// that file changes, and only that file is replaced.
     Add { name: String, bytes: Arc<[u8]>, previous: Option<u64> },
     /// Move the file of digest `digest` (`file` below the corpus folder) out of the corpus.
-    Remove { digest: String, title: String, file: String },
+    /// `seen` is what the file was when the offer was made: only that file is removed.
+    Remove { digest: String, title: String, file: String, seen: Option<u64> },
 }
 
 impl Change {
@@ -33,6 +34,9 @@ pub enum BadName {
     Missing,
     NotTxt,
     Unsafe,
+    /// Invisible or direction characters (U+202E, U+200B…): `evil\u{202E}gnp.txt` reads as
+    /// `eviltxt.png` in a message or a log.
+    Invisible,
 }
 
 /// The name a sent file takes in the corpus folder: its own, when it is a plain `.txt` name that
@@ -46,13 +50,33 @@ pub fn file_name(name: Option<&str>) -> Result<String, BadName> {
     // Hidden names are skipped by the loader (and are the temporary files of a change).
     let safe =
         !name.starts_with('.') && name.len() <= 200 && !name.chars().any(|c| c == '/' || c == '\\' || c.is_control());
-    if safe { Ok(name.to_string()) } else { Err(BadName::Unsafe) }
+    if !safe {
+        return Err(BadName::Unsafe);
+    }
+    if name.chars().any(is_invisible) {
+        return Err(BadName::Invisible);
+    }
+    Ok(name.to_string())
+}
+
+/// A character that shows nothing or turns the text around it: format characters (bidi
+/// overrides, zero-width spaces, the BOM) and line or paragraph separators.
+fn is_invisible(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    matches!(
+        c.general_category(),
+        GeneralCategory::Format | GeneralCategory::LineSeparator | GeneralCategory::ParagraphSeparator
+    )
 }
 
 /// Where removed and replaced digests go: `removed/` beside the corpus folder, as configured (not
 /// where a link leads, which may be anywhere). A corpus folder with no parent to name keeps them in
 /// a hidden `.removed/` inside it, which the loader skips.
 pub fn removed_dir(corpus_dir: &Path) -> PathBuf {
+    // A corpus folder itself named `removed` would keep what leaves it inside it, served again.
+    if corpus_dir.file_name().is_some_and(|n| n == "removed") {
+        return corpus_dir.join(".removed");
+    }
     let named = corpus_dir.file_name().is_some_and(|n| n != "." && n != "..");
     match corpus_dir.parent() {
         Some(parent) if named && !parent.as_os_str().is_empty() => parent.join("removed"),
@@ -67,6 +91,13 @@ pub(crate) enum Refusal {
     /// The file it replaces (or its name, for a new one) changed since the offer was made: the
     /// admin did not see what the change would do now.
     ChangedSinceOffer,
+    /// The name in the corpus folder is a link, a FIFO or a device, not a file: never followed or
+    /// read, so that nothing outside the folder is copied and nothing blocks.
+    NotAFile,
+    /// The file in the corpus folder is larger than a digest may be (`max_file_mb`).
+    TooLarge,
+    /// The file to remove is no longer there (another admin removed it first).
+    Gone,
     Io(std::io::Error),
 }
 
@@ -85,6 +116,47 @@ pub(crate) enum Applied {
     Moved { from: PathBuf, to: PathBuf },
 }
 
+/// What is at `path` in the corpus folder: a regular file's bytes (at most `max`), or None when
+/// nothing is. It is opened without following a link and without blocking, and its type is checked
+/// on the open file, so that a link out of the folder, a FIFO or `/dev/zero` is refused unread.
+pub(crate) fn read_in_corpus(path: &Path, max: u64) -> Result<Option<Vec<u8>>, Refusal> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = match std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW).open(path)
+    {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        // O_NOFOLLOW on a link.
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return Err(Refusal::NotAFile),
+        Err(e) => return Err(e.into()),
+    };
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(Refusal::NotAFile);
+    }
+    if meta.len() > max {
+        return Err(Refusal::TooLarge);
+    }
+    let mut bytes = Vec::new();
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(Refusal::TooLarge);
+    }
+    Ok(Some(bytes))
+}
+
+/// What a digest's file is now, to tell at removal whether it changed since the offer: the hash of
+/// its bytes, or for a link (which is moved, never read) the hash of where it points.
+pub(crate) fn current(path: &Path, max: u64) -> Result<Option<u64>, Refusal> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            let target = std::fs::read_link(path)?;
+            Ok(Some(fingerprint(target.as_os_str().as_encoded_bytes())))
+        }
+        _ => Ok(read_in_corpus(path, max)?.as_deref().map(fingerprint)),
+    }
+}
+
 /// The hash of a file's bytes, to tell whether it changed.
 pub(super) fn fingerprint(bytes: &[u8]) -> u64 {
     fnv1a(bytes)
@@ -93,15 +165,11 @@ pub(super) fn fingerprint(bytes: &[u8]) -> u64 {
 /// Makes `change` in `corpus_dir`. A written file appears whole or not at all (written under a
 /// hidden name beside its place, synced, then renamed over it); a replaced file is kept in
 /// `removed/` first.
-pub(crate) fn apply(corpus_dir: &Path, change: &Change, token: u32) -> Result<Applied, Refusal> {
+pub(crate) fn apply(corpus_dir: &Path, change: &Change, token: u32, max: u64) -> Result<Applied, Refusal> {
     match change {
         Change::Add { name, bytes, previous } => {
             let path = corpus_dir.join(name);
-            let on_disk = match std::fs::read(&path) {
-                Ok(on_disk) => Some(on_disk),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                Err(e) => return Err(e.into()),
-            };
+            let on_disk = read_in_corpus(&path, max)?;
             if on_disk.as_deref().map(fingerprint) != *previous {
                 return Err(Refusal::ChangedSinceOffer);
             }
@@ -121,10 +189,18 @@ pub(crate) fn apply(corpus_dir: &Path, change: &Change, token: u32) -> Result<Ap
             }
             Ok(Applied::Written { path, previous })
         }
-        Change::Remove { file, .. } => {
+        Change::Remove { file, seen, .. } => {
             let from = corpus_dir.join(file);
+            match current(&from, max)? {
+                None => return Err(Refusal::Gone),
+                now if now != *seen => return Err(Refusal::ChangedSinceOffer),
+                _ => {}
+            }
             let to = free_name(&removed_dir(corpus_dir).join(file));
-            move_file(&from, &to)?;
+            match move_file(&from, &to) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Refusal::Gone),
+                moved => moved?,
+            }
             Ok(Applied::Moved { from, to })
         }
     }
@@ -180,8 +256,13 @@ fn move_file(from: &Path, to: &Path) -> std::io::Result<()> {
     }
     match std::fs::rename(from, to) {
         Err(e) if e.raw_os_error() == Some(libc::EXDEV) => {
-            std::fs::copy(from, to)?;
-            std::fs::File::open(to)?.sync_all()?;
+            // A link is moved as a link: copying it would copy what it points at.
+            if std::fs::symlink_metadata(from)?.file_type().is_symlink() {
+                std::os::unix::fs::symlink(std::fs::read_link(from)?, to)?;
+            } else {
+                std::fs::copy(from, to)?;
+                std::fs::File::open(to)?.sync_all()?;
+            }
             std::fs::remove_file(from)?;
         }
         moved => moved?,
@@ -221,7 +302,7 @@ mod tests {
     fn add(dir: &Path, name: &str, bytes: &[u8], token: u32) -> Result<Applied, Refusal> {
         let previous = std::fs::read(dir.join(name)).ok().map(|b| fingerprint(&b));
         let change = Change::Add { name: name.into(), bytes: bytes.into(), previous };
-        apply(dir, &change, token)
+        apply(dir, &change, token, u64::MAX)
     }
 
     #[test]
@@ -235,6 +316,14 @@ mod tests {
         for unsafe_name in ["../a.txt", "a/b.txt", ".hidden.txt", "a\\b.txt", "a\nb.txt"] {
             assert_eq!(file_name(Some(unsafe_name)), Err(BadName::Unsafe), "{unsafe_name:?}");
         }
+        for invisible in ["evil\u{202E}gnp.txt", "a\u{200B}.txt", "\u{FEFF}a.txt", "a\u{2028}b.txt"] {
+            assert_eq!(file_name(Some(invisible)), Err(BadName::Invisible), "{invisible:?}");
+        }
+    }
+
+    #[test]
+    fn a_corpus_folder_named_removed_keeps_what_leaves_it_in_a_hidden_folder_the_loader_skips() {
+        assert_eq!(removed_dir(Path::new("/srv/removed")), Path::new("/srv/removed/.removed"));
     }
 
     #[test]
@@ -273,9 +362,9 @@ mod tests {
         let change =
             Change::Add { name: "a.txt".into(), bytes: b"new"[..].into(), previous: Some(fingerprint(b"seen")) };
         std::fs::write(dir.path().join("a.txt"), "edited meanwhile").unwrap();
-        assert!(matches!(apply(dir.path(), &change, 1), Err(Refusal::ChangedSinceOffer)));
+        assert!(matches!(apply(dir.path(), &change, 1, u64::MAX), Err(Refusal::ChangedSinceOffer)));
         let new = Change::Add { name: "a.txt".into(), bytes: b"new"[..].into(), previous: None };
-        assert!(matches!(apply(dir.path(), &new, 2), Err(Refusal::ChangedSinceOffer)));
+        assert!(matches!(apply(dir.path(), &new, 2, u64::MAX), Err(Refusal::ChangedSinceOffer)));
         assert_eq!(std::fs::read_to_string(dir.path().join("a.txt")).unwrap(), "edited meanwhile");
     }
 
@@ -286,8 +375,9 @@ mod tests {
         std::fs::create_dir_all(corpus.join("2024")).unwrap();
         let remove = |file: &str| {
             std::fs::write(corpus.join(file), file).unwrap();
-            let change = Change::Remove { digest: "d".into(), title: "t".into(), file: file.into() };
-            apply(&corpus, &change, 1).unwrap()
+            let seen = Some(fingerprint(file.as_bytes()));
+            let change = Change::Remove { digest: "d".into(), title: "t".into(), file: file.into(), seen };
+            apply(&corpus, &change, 1, u64::MAX).unwrap()
         };
         remove("2024/a.txt");
         let again = remove("2024/a.txt");

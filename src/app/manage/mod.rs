@@ -21,7 +21,7 @@ pub const MAX_UPLOAD_BYTES: u64 = 20 * 1024 * 1024;
 
 mod files;
 
-use self::files::{Applied, Change, Refusal, apply, fingerprint, undo};
+use self::files::{Applied, Change, Refusal, apply, fingerprint, read_in_corpus, undo};
 pub use self::files::{BadName, file_name, removed_dir};
 
 /// How long an offer waits for its button.
@@ -186,7 +186,16 @@ impl App {
         let parsed = crate::corpus::parse(&name, &id, &bytes);
         let errors = parsed.problems.iter().filter(|p| p.severity == Severity::Error).count();
         let problems: Vec<String> = parsed.problems.iter().map(ToString::to_string).collect();
-        let on_disk = std::fs::read(source.dir.join(&name)).ok();
+        // The name in the folder is read as the loader reads: never through a link, never blocking.
+        let on_disk = match read_in_corpus(&source.dir.join(&name), source.options.max_file_bytes) {
+            Ok(on_disk) => on_disk,
+            Err(refusal) => return Response::text(plain(&refusal_text(&refusal))),
+        };
+        // A name that differs from a digest's only in case would take that digest's id, moving
+        // every reader of it to the start of another file.
+        if let Some(other) = digests.iter().find(|d| d.file != name && d.file.eq_ignore_ascii_case(&name)) {
+            return Response::text(plain(&msg::upload_case_clash(&name, &other.file)));
+        }
         let current = digests.iter().find(|d| d.file == name);
         let replacing = match (&on_disk, current, &parsed.digest) {
             (None, _, _) => msg::Replacing::Nothing,
@@ -221,15 +230,20 @@ impl App {
         if what.is_empty() {
             return Response::text(plain(msg::REMOVE_USAGE));
         }
-        if self.source.is_none() {
+        let Some(source) = &self.source else {
             return Response::text(plain(&msg::reload_outcome(&Outcome::Unavailable)));
-        }
+        };
         let Some(digest) = library.corpus.digests.iter().find(|d| d.id == what || d.file == what) else {
             return Response::text(plain(&msg::remove_unknown(what)));
         };
+        let seen = match files::current(&source.dir.join(&digest.file), source.options.max_file_bytes) {
+            Ok(Some(seen)) => Some(seen),
+            Ok(None) => return Response::text(plain(&refusal_text(&Refusal::Gone))),
+            Err(refusal) => return Response::text(plain(&refusal_text(&refusal))),
+        };
         let text = plain(&msg::remove_offer(digest));
         let change =
-            Change::Remove { digest: digest.id.clone(), title: digest.title.clone(), file: digest.file.clone() };
+            Change::Remove { digest: digest.id.clone(), title: digest.title.clone(), file: digest.file.clone(), seen };
         tracing::info!(admin = caller.user, digest = %digest.id, "an admin asked to remove a digest");
         let token = self.offers.put(caller.user, change, text.clone());
         offer(text, msg::REMOVE, token)
@@ -280,12 +294,13 @@ impl App {
         let Some(source) = &self.source else { return answer(msg::reload_outcome(&Outcome::Unavailable)) };
         let admin = caller.user;
         self.reloader.alone(|| {
-            let applied = match apply(&source.dir, &offer.change, token) {
+            let applied = match apply(&source.dir, &offer.change, token, source.options.max_file_bytes) {
                 Ok(applied) => applied,
-                Err(Refusal::ChangedSinceOffer) => return answer(msg::CHANGED_SINCE_OFFER.to_string()),
-                Err(Refusal::Io(e)) => {
-                    tracing::error!(admin, "the corpus folder could not be changed: {e}");
-                    return answer(msg::change_failed(&e.to_string()));
+                Err(refusal) => {
+                    if let Refusal::Io(e) = &refusal {
+                        tracing::error!(admin, "the corpus folder could not be changed: {e}");
+                    }
+                    return answer(refusal_text(&refusal));
                 }
             };
             let outcome = crate::telemetry::counting_reload(|| self.swap_in());
@@ -306,7 +321,7 @@ impl App {
                     tracing::info!(admin, file = %name, "corpus changed: a digest file was added");
                     msg::added(name)
                 }
-                (Change::Remove { digest, title, file }, Applied::Moved { to, .. }) => {
+                (Change::Remove { digest, title, file, .. }, Applied::Moved { to, .. }) => {
                     tracing::info!(admin, digest = %digest, file = %file, "corpus changed: a digest was removed");
                     msg::removed(title, &shown(source, to))
                 }
@@ -343,6 +358,17 @@ fn alone(digest: &Digest) -> Corpus {
 }
 
 /// Where a removed file went, as the admin knows the place: `removed/…`.
+/// What an admin is told when a change cannot be made; the OS's own words go to the log only.
+fn refusal_text(refusal: &Refusal) -> String {
+    match refusal {
+        Refusal::ChangedSinceOffer => msg::CHANGED_SINCE_OFFER.to_string(),
+        Refusal::NotAFile => msg::NOT_A_FILE_IN_CORPUS.to_string(),
+        Refusal::TooLarge => msg::TOO_LARGE_IN_CORPUS.to_string(),
+        Refusal::Gone => msg::GONE_FROM_CORPUS.to_string(),
+        Refusal::Io(e) => msg::change_failed(e.kind()),
+    }
+}
+
 fn shown(source: &Source, to: &Path) -> String {
     let base = removed_dir(&source.dir);
     let base = base.parent().unwrap_or(Path::new(""));
