@@ -28,6 +28,8 @@ struct State {
     scheduler_expected: bool,
     scheduler_running: bool,
     stopping: bool,
+    /// Telegram answered 429 to several chats at once, and nothing was sent since.
+    throttled: bool,
 }
 
 /// Why the bot is not serving, as `/healthz` says it.
@@ -35,6 +37,7 @@ struct State {
 pub enum Unhealthy {
     Starting,
     TelegramUnreachable,
+    Throttled,
     NotDispatching,
     SchedulerStopped,
     Stopping,
@@ -45,6 +48,7 @@ impl Unhealthy {
         match self {
             Unhealthy::Starting => "starting: Telegram not reached yet",
             Unhealthy::TelegramUnreachable => "cannot reach Telegram",
+            Unhealthy::Throttled => "Telegram asks the bot to wait before sending (429)",
             Unhealthy::NotDispatching => "not taking updates",
             Unhealthy::SchedulerStopped => "the daily scheduler is not running",
             Unhealthy::Stopping => "stopping",
@@ -66,6 +70,21 @@ impl Health {
         self.with(|s| {
             s.reached = true;
             s.failing_until = None;
+        });
+    }
+
+    /// Telegram refuses the bot's messages for now (429 to several chats); cleared when one gets
+    /// through.
+    pub fn throttled(&self) {
+        self.with(|s| s.throttled = true);
+    }
+
+    /// A message got through.
+    pub fn sent(&self) {
+        self.with(|s| {
+            s.reached = true;
+            s.failing_until = None;
+            s.throttled = false;
         });
     }
 
@@ -106,6 +125,8 @@ impl Health {
                 Err(Unhealthy::Stopping)
             } else if s.failing_until.is_some_and(|until| now < until) {
                 Err(Unhealthy::TelegramUnreachable)
+            } else if s.throttled {
+                Err(Unhealthy::Throttled)
             } else if !s.reached {
                 Err(Unhealthy::Starting)
             } else if !s.dispatching {
@@ -137,6 +158,19 @@ mod tests {
         health.reached();
         health.dispatching(true);
         health
+    }
+
+    #[test]
+    fn a_bot_telegram_holds_back_is_unhealthy_until_a_message_gets_through() {
+        let health = serving();
+        health.throttled();
+        assert_eq!(health.check(), Err(Unhealthy::Throttled));
+        assert!(Unhealthy::Throttled.reason().contains("429"));
+        // An answer to a poll is no message sent: still held back.
+        health.reached();
+        assert_eq!(health.check(), Err(Unhealthy::Throttled));
+        health.sent();
+        assert_eq!(health.check(), Ok(()));
     }
 
     #[test]

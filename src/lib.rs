@@ -8,6 +8,7 @@ pub mod config;
 pub mod corpus;
 pub mod health;
 pub mod library;
+pub mod listen;
 pub mod logging;
 pub mod messages;
 pub mod plain;

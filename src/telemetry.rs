@@ -108,9 +108,7 @@ pub async fn serve(listener: tokio::net::TcpListener, handle: PrometheusHandle, 
         .route("/healthz", get(healthz))
         .route("/metrics", get(render))
         .with_state(Served { handle, health });
-    if let Err(e) = axum::serve(listener, router).await {
-        tracing::error!("the metrics server stopped: {e}");
-    }
+    crate::listen::serve(listener, router, crate::listen::Limits::default(), "metrics").await;
 }
 
 /// The address a listener is bound to, for the log line that tells it (port 0 picks one).

@@ -58,6 +58,10 @@ pub struct Options {
     /// send); each failure doubles it, up to `max_retry_delay`.
     pub retry_delay: Duration,
     pub max_retry_delay: Duration,
+    /// The longest a 429's `retry_after` pauses sending: Telegram's real ones are seconds to
+    /// minutes, and a day-long one (a misbehaving server) must not silence the bot for a day.
+    /// After the pause, sending is tried again: the try is the probe.
+    pub max_retry_after: Duration,
 }
 
 impl Default for Options {
@@ -67,6 +71,7 @@ impl Default for Options {
             limits: Limits::default(),
             retry_delay: Duration::from_secs(1),
             max_retry_delay: Duration::from_secs(60),
+            max_retry_after: Duration::from_secs(120),
         }
     }
 }
@@ -138,7 +143,8 @@ pub async fn run(bot: Bot, app: Arc<App>, options: Options) -> Result<(), Stop> 
 pub async fn serve(bot: Bot, app: Arc<App>, options: Options, edge: Edge) -> Result<(), Stop> {
     let Edge { webhook, health } = edge;
     let token = bot.token().to_string();
-    let sending = Backoff { first: options.retry_delay, max: options.max_retry_delay };
+    let sending =
+        Backoff { first: options.retry_delay, max: options.max_retry_delay, max_pause: options.max_retry_after };
     let outbox = Outbox::new(bot.clone(), options.limits, sending, health.clone());
     let refusals = Arc::new(Refusals::default());
     let error_token = token.clone();
@@ -350,7 +356,8 @@ pub async fn deliver_once(bot: Bot, app: Arc<App>, at: DateTime<Utc>, options: O
             }
         }
     };
-    let backoff = Backoff { first: options.retry_delay, max: options.max_retry_delay };
+    let backoff =
+        Backoff { first: options.retry_delay, max: options.max_retry_delay, max_pause: options.max_retry_after };
     let outbox = Outbox::new(bot, options.limits, backoff, Health::new());
     let mut report = daily::Report::default();
     // A chat that had a delivery cut short gets it finished first, and the day's own in the next

@@ -154,6 +154,8 @@ pub struct Sent {
 pub struct Backoff {
     pub first: Duration,
     pub max: Duration,
+    /// The longest a 429's `retry_after` is waited.
+    pub max_pause: Duration,
 }
 
 /// How often a reply is tried when Telegram cannot be reached, before it is given up: a reply
@@ -313,10 +315,20 @@ impl Outbox {
                 RequestError::RetryAfter(after) => {
                     self.health.reached();
                     counted(Some("too_many_requests"), "too_many_requests");
-                    let after = after.duration();
-                    tracing::warn!(chat, "Telegram asks to wait {after:?} before sending again");
+                    let asked = after.duration();
+                    let after = asked.min(self.backoff.max_pause);
+                    if after < asked {
+                        tracing::warn!(
+                            chat,
+                            "Telegram asks to wait {asked:?} before sending again; trying again in {after:?}"
+                        );
+                    } else {
+                        tracing::warn!(chat, "Telegram asks to wait {after:?} before sending again");
+                    }
                     if self.flooded(chat) {
                         self.slots.pause(after);
+                        // Until a message gets through, /healthz says the bot is held back.
+                        self.health.throttled();
                     }
                     tokio::time::sleep(after).await;
                 }
@@ -358,7 +370,7 @@ impl Outbox {
 
     /// Counts a message that went.
     fn sent(&self, request: &Request) {
-        self.health.reached();
+        self.health.sent();
         metrics::counter!(telemetry::SENDS, "request" => request.kind()).increment(1);
     }
 

@@ -41,6 +41,8 @@ pub struct Webhook {
     /// Sent back by Telegram in [`SECRET_HEADER`] with every update; a request without it is
     /// refused. Never logged.
     pub secret: String,
+    /// What each connection to the listener is allowed, and how many at once.
+    pub limits: crate::listen::Limits,
 }
 
 impl Webhook {
@@ -51,7 +53,7 @@ impl Webhook {
             webhooks::Options::new(address, url.clone()).get_or_gen_secret_token().to_string()
         });
         crate::logging::hide_secret(&secret);
-        Webhook { url, listener, secret }
+        Webhook { url, listener, secret, limits: crate::listen::Limits::default() }
     }
 }
 
@@ -77,7 +79,7 @@ pub(super) struct Server {
 impl Server {
     /// Starts serving on the webhook's listener.
     pub(super) fn start(webhook: Webhook) -> Server {
-        let Webhook { url, listener, secret } = webhook;
+        let Webhook { url, listener, secret, limits } = webhook;
         let address = listener.local_addr().unwrap_or_else(|_| ([127, 0, 0, 1], 0).into());
         let current: Arc<ArcSwapOption<Router>> = Arc::default();
         let app = Router::new()
@@ -85,11 +87,7 @@ impl Server {
             .with_state(current.clone())
             .layer(axum::middleware::from_fn_with_state(Arc::new(secret.clone()), check_secret));
         tracing::info!("webhook: listening on http://{address} for {}", public(&url));
-        let task = tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, app).await {
-                tracing::error!("the webhook server stopped: {e}");
-            }
-        });
+        let task = tokio::spawn(crate::listen::serve(listener, app, limits, "webhook"));
         Server { url, secret, address, current, task, retiring: Default::default() }
     }
 
@@ -187,14 +185,34 @@ fn public(url: &url::Url) -> String {
     shown
 }
 
-/// Hands the request to the router of the current start.
+/// Telegram's updates are a few KB; a body larger than this is no update.
+const MAX_UPDATE_BYTES: usize = 1 << 20;
+
+/// How much of a malformed body's parse error is logged.
+const LOGGED_ERROR_CHARS: usize = 160;
+
+/// Hands the request to the router of the current start. The body is read (bounded) and checked
+/// to be an update first: teloxide logs one it cannot parse at ERROR, whole, over several lines,
+/// as a bug of its own; here it is one warning, cut short, and Telegram is told it arrived (a
+/// malformed update sent again is malformed again).
 async fn forward(State(current): State<Arc<ArcSwapOption<Router>>>, request: Request) -> Response {
-    match current.load_full() {
-        Some(router) => match Router::clone(&router).oneshot(request).await {
-            Ok(response) => response,
-            Err(never) => match never {},
-        },
-        None => (StatusCode::SERVICE_UNAVAILABLE, "not taking updates now\n").into_response(),
+    let Some(router) = current.load_full() else {
+        return (StatusCode::SERVICE_UNAVAILABLE, "not taking updates now\n").into_response();
+    };
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_UPDATE_BYTES).await else {
+        tracing::warn!("webhook: dropped a body over {MAX_UPDATE_BYTES} bytes or cut off");
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    if let Err(e) = serde_json::from_slice::<teloxide::types::Update>(&bytes) {
+        let error: String = e.to_string().escape_debug().take(LOGGED_ERROR_CHARS).collect();
+        tracing::warn!(bytes = bytes.len(), "webhook: dropped a body that is not an update: {error}");
+        return StatusCode::OK.into_response();
+    }
+    let request = Request::from_parts(parts, axum::body::Body::from(bytes));
+    match Router::clone(&router).oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
     }
 }
 

@@ -430,3 +430,24 @@ async fn the_token_never_reaches_the_logs_even_when_a_server_quotes_it_back() {
     assert!(logs.contains("Cannot POST /bot<token>/GetMe"), "the server's answer is logged, redacted: {logs}");
     assert!(!logs.contains("SECRET-TEST-TOKEN"), "{logs}");
 }
+
+#[tokio::test]
+async fn a_day_long_retry_after_to_several_chats_pauses_sending_only_up_to_the_cap_then_tries_again() {
+    let api = FakeApi::start().await;
+    // Two chats told to wait a day, within a second: the bot as a whole is being refused.
+    api.flood(901, 1, 86_400);
+    api.flood(902, 1, 86_400);
+    let options = Options { max_retry_after: Duration::from_millis(500), ..options() };
+    tokio::spawn(digestbot::telegram::run(bot_for(&api.url), app_on(&fixture_corpus()), options));
+    for chat in [901, 902, 903] {
+        api.push(message(private_chat(chat), chat, "/help"));
+    }
+    // Within seconds, not a day: every chat is answered, the refused ones included.
+    let answered = tokio::time::timeout(Duration::from_secs(20), async {
+        for chat in [901, 902, 903] {
+            messages_to(&api, chat, 1).await;
+        }
+    })
+    .await;
+    assert!(answered.is_ok(), "not every chat was answered: {:?}", api.calls("sendMessage").len());
+}

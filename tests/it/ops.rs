@@ -212,6 +212,9 @@ fn the_systemd_unit_restarts_on_failure_reads_the_token_from_a_file_and_is_harde
     // deliveries, so a graceful stop is never cut short by systemd.
     let timeout: u64 = directives["TimeoutStopSec"].parse().unwrap();
     assert!(timeout > digestbot::telegram::SHUTDOWN_GRACE.as_secs());
+    // Room for both listeners at their cap, and the rest, well above systemd's default 1,024.
+    let files: usize = directives["LimitNOFILE"].parse().unwrap();
+    assert!(files >= 4 * digestbot::listen::Limits::default().max_connections && files > 1024, "{files}");
 }
 
 #[test]

@@ -288,3 +288,82 @@ async fn webhook_flags_without_their_partner_or_with_an_http_url_are_usage_error
     assert!(logs.contains("`webhook_secret`") && !logs.contains(env_secret), "{logs}");
     assert!(api.calls("setWebhook").is_empty());
 }
+
+#[tokio::test]
+async fn a_malformed_body_with_the_secret_is_one_short_warning_not_a_multi_line_error() {
+    let api = FakeApi::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let args = ["--webhook-url", URL, "--listen", "127.0.0.1:0"];
+    let mut bot = Process::serve(&api, data.path(), TOKEN, &args);
+    let address = address_in(&bot.logged("webhook: listening on ").await);
+    let calls = api.wait_until("the webhook set", |c| c.iter().any(|c| c.method == "setwebhook")).await;
+    let secret =
+        calls.iter().find(|c| c.method == "setwebhook").unwrap().body["secret_token"].as_str().unwrap().to_string();
+    let headers = [(SECRET_HEADER, secret.as_str())];
+    // What a real update needs to reach the bot first (the listener answers 503 until it takes updates).
+    assert_eq!(post(&address, 1, message(private_chat(3501), 3501, "/help"), Some(&secret)).await, 200);
+    let junk = format!("{{\"update_id\": 2, \"message\": {{\"text\": \"{}\nsecond line\"}}}}", "x".repeat(5000));
+    let (status, _) = http(&address, "POST", "/telegram/hook", &headers, &junk).await;
+    assert_eq!(status, 200);
+    bot.logged("not an update").await;
+    let logs = bot.logs();
+    let warned = logs.lines().find(|line| line.contains("not an update")).unwrap();
+    assert!(warned.contains("WARN") && warned.chars().count() < 400, "{warned}");
+    assert!(!logs.contains("ERROR") && !logs.contains("bug in teloxide") && !logs.contains("second line"), "{logs}");
+    // The bot still answers.
+    assert_eq!(post(&address, 3, message(private_chat(3502), 3502, "/help"), Some(&secret)).await, 200);
+    api.wait_until("the answer", |c| !sent_to(c, 3502).is_empty()).await;
+    bot.signal(libc::SIGTERM);
+    assert_eq!(bot.exit_within(Duration::from_secs(20)).await, Some(0), "{}", bot.logs());
+}
+
+/// Whether the server closed `stream` within `limit`: a read ends (0 bytes or an error).
+async fn closed_within(stream: &mut tokio::net::TcpStream, limit: Duration) -> bool {
+    let mut buf = [0u8; 512];
+    let read = async {
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => continue,
+            }
+        }
+    };
+    tokio::time::timeout(limit, read).await.is_ok()
+}
+
+#[tokio::test]
+async fn half_sent_and_surplus_connections_are_closed_and_the_webhook_still_takes_updates() {
+    let api = FakeApi::start().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let mut webhook = Webhook::new(URL.parse().unwrap(), listener, Some(SECRET.to_string()));
+    webhook.limits = digestbot::listen::Limits {
+        max_connections: 8,
+        header_timeout: Duration::from_millis(300),
+        lifetime: Duration::from_secs(30),
+    };
+    let bot = Bot::new(TOKEN).set_api_url(api.url.parse().unwrap());
+    let app = Arc::new(App::new(Library::load(&fixture_corpus(), analyzer()).unwrap()));
+    tokio::spawn(digestbot::telegram::serve(
+        bot,
+        app,
+        options(),
+        Edge { webhook: Some(webhook), health: Health::new() },
+    ));
+    api.wait_until("the webhook set", |c| c.iter().any(|c| c.method == "setwebhook")).await;
+    // Slowloris: headers begun and never finished, on more connections than the cap.
+    let mut slow = Vec::new();
+    for n in 0..20 {
+        let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+        // Every other one sends nothing at all: idle from the start.
+        if n % 2 == 0 {
+            stream.write_all(b"POST /telegram/hook HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+        }
+        slow.push(stream);
+    }
+    for (n, stream) in slow.iter_mut().enumerate() {
+        assert!(closed_within(stream, Duration::from_secs(5)).await, "connection {n} is still open");
+    }
+    assert_eq!(post(&address, 1, message(private_chat(3601), 3601, "/help"), Some(SECRET)).await, 200);
+    api.wait_until("the answer", |c| !sent_to(c, 3601).is_empty()).await;
+}
