@@ -237,15 +237,22 @@ pub fn address_in(after: &str) -> String {
     after.split(|c: char| c.is_whitespace() || c == '/').next().unwrap().to_string()
 }
 
+/// `digestbot serve` in webhook mode on a free port: the process, its listen address and the
+/// `setWebhook` call it made.
+async fn serve_webhook(api: &FakeApi, data: &Path) -> (Process, String, Value) {
+    let args = ["--webhook-url", URL, "--listen", "127.0.0.1:0"];
+    let bot = Process::serve(api, data, TOKEN, &args);
+    let address = address_in(&bot.logged("webhook: listening on ").await);
+    let calls = api.wait_until("the webhook set", |c| c.iter().any(|c| c.method == "setwebhook")).await;
+    let set = calls.iter().find(|c| c.method == "setwebhook").unwrap().body.clone();
+    (bot, address, set)
+}
+
 #[tokio::test]
 async fn serve_with_a_webhook_answers_posted_updates_and_stops_on_sigterm_deleting_the_webhook() {
     let api = FakeApi::start().await;
     let data = tempfile::tempdir().unwrap();
-    let args = ["--webhook-url", URL, "--listen", "127.0.0.1:0"];
-    let mut bot = Process::serve(&api, data.path(), TOKEN, &args);
-    let address = address_in(&bot.logged("webhook: listening on ").await);
-    let calls = api.wait_until("the webhook set", |c| c.iter().any(|c| c.method == "setwebhook")).await;
-    let set = &calls.iter().find(|c| c.method == "setwebhook").unwrap().body;
+    let (mut bot, address, set) = serve_webhook(&api, data.path()).await;
     assert_eq!(set["url"], URL);
     // No secret configured: a random one, of Telegram's alphabet, that is never logged.
     let secret = set["secret_token"].as_str().unwrap().to_string();
@@ -293,12 +300,8 @@ async fn webhook_flags_without_their_partner_or_with_an_http_url_are_usage_error
 async fn a_malformed_body_with_the_secret_is_one_short_warning_not_a_multi_line_error() {
     let api = FakeApi::start().await;
     let data = tempfile::tempdir().unwrap();
-    let args = ["--webhook-url", URL, "--listen", "127.0.0.1:0"];
-    let mut bot = Process::serve(&api, data.path(), TOKEN, &args);
-    let address = address_in(&bot.logged("webhook: listening on ").await);
-    let calls = api.wait_until("the webhook set", |c| c.iter().any(|c| c.method == "setwebhook")).await;
-    let secret =
-        calls.iter().find(|c| c.method == "setwebhook").unwrap().body["secret_token"].as_str().unwrap().to_string();
+    let (mut bot, address, set) = serve_webhook(&api, data.path()).await;
+    let secret = set["secret_token"].as_str().unwrap().to_string();
     let headers = [(SECRET_HEADER, secret.as_str())];
     // What a real update needs to reach the bot first (the listener answers 503 until it takes updates).
     assert_eq!(post(&address, 1, message(private_chat(3501), 3501, "/help"), Some(&secret)).await, 200);
