@@ -174,18 +174,24 @@ fn bot_from_env(config: &Config) -> Result<teloxide::Bot, ExitCode> {
             return Err(ExitCode::from(2));
         }
     };
-    let mut bot = teloxide::Bot::new(token);
-    if let Ok(url) = std::env::var("TELOXIDE_API_URL") {
-        match url.parse() {
-            Ok(url) => bot = bot.set_api_url(url),
+    let upstream = match std::env::var("TELOXIDE_API_URL") {
+        Ok(url) => match url.parse() {
+            Ok(url) => url,
             Err(e) => {
                 // Never the value: a token pasted with it would reach the logs.
                 eprintln!("digestbot: TELOXIDE_API_URL is not a URL ({e}); write it like http://127.0.0.1:8081");
                 return Err(ExitCode::from(2));
             }
-        }
-    }
-    Ok(bot)
+        },
+        Err(_) => teloxide::Bot::new("").api_url(),
+    };
+    // Telegram's answers pass through a forwarder that reads them with a size limit.
+    let local =
+        crate::telegram::bounded::start(&upstream, crate::telegram::bounded::MAX_ANSWER_BYTES).map_err(|e| {
+            eprintln!("digestbot: cannot start the Bot API forwarder on 127.0.0.1: {e}");
+            ExitCode::FAILURE
+        })?;
+    Ok(teloxide::Bot::new(token).set_api_url(local))
 }
 
 /// A bot token is under 100 characters; a file much larger is not a token file.

@@ -3,6 +3,7 @@
 //! queued for its chat, then sent through the outbox, which keeps Telegram's limits.
 
 mod admission;
+pub mod bounded;
 mod chat_queue;
 pub mod daily;
 mod handlers;

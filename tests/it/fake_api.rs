@@ -47,6 +47,8 @@ struct Inner {
     /// Answer everything with a web server's "not found" page, which quotes the request path (and
     /// so the token in it), as a proxy in front of a wrong URL does.
     not_a_bot_api: std::sync::atomic::AtomicBool,
+    /// `getUpdates` calls still to answer with a body of `HUGE_ANSWER_BYTES`.
+    huge_answers: AtomicI64,
     /// Refuse every edit, as Telegram does for a message too old to edit.
     refusing_edits: std::sync::atomic::AtomicBool,
     /// Chats whose messages fail as if the user blocked the bot.
@@ -101,6 +103,9 @@ impl Limit {
     }
 }
 
+/// The size of a huge answer: 200 MB, what once took the bot to 1–1.5 GB.
+pub const HUGE_ANSWER_BYTES: usize = 200 << 20;
+
 #[derive(Clone)]
 pub struct FakeApi {
     pub url: String,
@@ -114,6 +119,11 @@ async fn route(
 ) -> (axum::http::StatusCode, String) {
     if inner.not_a_bot_api.load(Ordering::SeqCst) {
         return (axum::http::StatusCode::NOT_FOUND, format!("Cannot POST /{bot}/{method}"));
+    }
+    if method.eq_ignore_ascii_case("getupdates") && inner.huge_answers.fetch_sub(1, Ordering::SeqCst) > 0 {
+        // Valid JSON, and no update in it: all of it white space.
+        let body = format!("{{\"ok\":true,\"result\":[{}]}}", " ".repeat(HUGE_ANSWER_BYTES));
+        return (axum::http::StatusCode::OK, body);
     }
     if inner.failing_everything.load(Ordering::SeqCst) {
         inner.faults.fetch_add(1, Ordering::SeqCst);
@@ -467,6 +477,13 @@ impl FakeApi {
 
     /// Answers every request as a web server that is not a Bot API server would.
     #[allow(dead_code)]
+    /// Answers the next `n` `getUpdates` with a body of `HUGE_ANSWER_BYTES`, as a broken or hostile
+    /// server might.
+    #[allow(dead_code)]
+    pub fn answer_huge(&self, n: i64) {
+        self.inner.huge_answers.store(n, Ordering::SeqCst);
+    }
+
     pub fn stop_being_a_bot_api(&self) {
         self.inner.not_a_bot_api.store(true, Ordering::SeqCst);
     }

@@ -314,3 +314,32 @@ fn a_toml_syntax_error_on_the_secret_line_says_where_and_never_shows_the_secret(
         assert_eq!(err.trim().lines().count(), 1, "{what}: {err}");
     }
 }
+
+/// The peak resident memory of process `pid`, in MB (`VmHWM`).
+fn peak_mb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kb: u64 =
+        status.lines().find_map(|l| l.strip_prefix("VmHWM:")).unwrap().trim().trim_end_matches(" kB").parse().unwrap();
+    kb / 1024
+}
+
+#[tokio::test]
+async fn a_200_mb_answer_from_the_bot_api_is_dropped_at_a_bounded_size_and_the_bot_goes_on() {
+    let api = FakeApi::start().await;
+    api.answer_huge(2);
+    let data = tempfile::tempdir().unwrap();
+    let mut command = serve(&api, data.path());
+    command.env("TELOXIDE_TOKEN", "1:HUGE").env("RUST_LOG", "warn");
+    let mut bot = crate::webhook::Process::spawn(command);
+    let warned = bot.logged("larger than").await;
+    assert!(!warned.contains("1:HUGE"), "{warned}");
+    api.push(crate::fake_api::message(crate::fake_api::private_chat(3701), 3701, "/help"));
+    api.wait_until("the answer", |c| c.iter().any(|c| c.method == "sendmessage")).await;
+    let pid = bot.child.id().unwrap();
+    let peak = peak_mb(pid);
+    // Read whole, the answer alone is 200 MB (and teloxide's copies of it more): the bot stays
+    // far below.
+    assert!(peak < 250, "the bot peaked at {peak} MB");
+    bot.signal(libc::SIGTERM);
+    assert_eq!(bot.exit_within(Duration::from_secs(20)).await, Some(0), "{}", bot.logs());
+}
