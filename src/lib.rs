@@ -5,7 +5,8 @@ pub mod chat;
 pub mod cli;
 pub mod cmd;
 pub mod config;
-pub mod corpus;
+/// Digests as data: the `digestbot-corpus` crate, under the name the rest of the code knows it by.
+pub use digestbot_corpus as corpus;
 pub mod health;
 pub mod library;
 pub mod listen;

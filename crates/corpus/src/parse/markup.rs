@@ -1,6 +1,6 @@
 //! The line prefixes that make structure explicit where inference cannot decide.
 
-use crate::corpus::model::{Line, trim};
+use crate::model::{Line, trim};
 
 /// Explicit structure, for what inference cannot decide. A line may start with:
 /// `# ` digest title (first line only), `## ` speech title, `@ ` speaker, `### ` section heading

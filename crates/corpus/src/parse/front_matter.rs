@@ -1,7 +1,7 @@
 //! The optional TOML front matter between two `+++` lines at the top of a file.
 
 use super::ProblemLog;
-use crate::corpus::model::{Severity, trim};
+use crate::model::{Severity, trim};
 
 #[derive(Default)]
 pub(super) struct FrontMatter {

@@ -5,6 +5,7 @@
 //! place of the model, text unchanged, and nothing here panics on any input.
 
 mod digest;
+mod draft;
 mod front_matter;
 mod furniture;
 mod layout;

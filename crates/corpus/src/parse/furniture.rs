@@ -8,8 +8,8 @@
 
 use super::markup::SourceLine;
 use super::openings::speech_opening;
-use crate::corpus::classify::{self, Furniture, MetaKey};
-use crate::corpus::model::Line;
+use crate::classify::{self, Furniture, MetaKey};
+use crate::model::Line;
 
 /// Where a line that is not the document's text goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

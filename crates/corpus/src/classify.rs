@@ -143,7 +143,7 @@ fn starts_with_date(t: &str) -> bool {
 }
 
 fn trim(t: &str) -> &str {
-    crate::corpus::model::trim(t)
+    crate::model::trim(t)
 }
 
 /// A line that can be a speech's title: short enough, and not ending like a sentence in the

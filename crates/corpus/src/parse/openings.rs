@@ -1,7 +1,7 @@
 //! Where a speech starts when the editor did not mark it: the shapes of its first lines.
 
 use super::markup::SourceLine;
-use crate::corpus::classify;
+use crate::classify;
 
 /// The lines a speech opens with, in this order: a title, the occasion, the speaker (the speaker
 /// may come before the occasion).

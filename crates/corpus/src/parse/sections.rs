@@ -1,8 +1,8 @@
 //! Splitting a speech's body into sections, and choosing the numbering style that heads them.
 
 use super::markup::{Mark, SourceLine};
-use crate::corpus::classify::{self, STYLES, Style};
-use crate::corpus::model::{Line, Passage, Section};
+use crate::classify::{self, STYLES, Style};
+use crate::model::{Line, Passage, Section};
 
 /// How a line of a speech's body opens a new section.
 enum SectionOpening {

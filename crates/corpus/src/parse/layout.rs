@@ -8,8 +8,8 @@
 //! is marked and the line-by-line inference reads the page as before.
 
 use super::markup::{Mark, SourceLine};
-use crate::corpus::classify;
-use crate::corpus::people::{self, Form};
+use crate::classify;
+use crate::people::{self, Form};
 
 /// What one line looks like, before context decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

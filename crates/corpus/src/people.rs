@@ -137,7 +137,7 @@ fn is_name_dot(c: char) -> bool {
 }
 
 fn trim(t: &str) -> &str {
-    crate::corpus::model::trim(t)
+    crate::model::trim(t)
 }
 
 /// Sentence punctuation: a line with any of it is not a speaker line.
@@ -326,7 +326,7 @@ fn spaced(t: &str) -> bool {
     if !t.contains(char::is_whitespace) {
         return false;
     }
-    let (role, name) = crate::corpus::classify::role_and_name(t);
+    let (role, name) = crate::classify::role_and_name(t);
     if role.is_empty() {
         return false;
     }

@@ -185,7 +185,7 @@ fn base36(mut n: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::MAX_DIGEST_ID;
+    use crate::MAX_DIGEST_ID;
 
     #[test]
     fn fnv1a_matches_the_published_test_vectors() {

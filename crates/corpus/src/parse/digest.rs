@@ -1,15 +1,16 @@
 //! The digest as a whole: its title and date, and its speeches once their lines are collected.
 
+use super::draft::{Draft, joined, speaker_of};
 use super::front_matter::FrontMatter;
 use super::furniture::{self, Aside};
 use super::layout;
 use super::markup::{Mark, SourceLine};
-use super::speeches::{self, Draft};
+use super::speeches;
 use super::{ProblemLog, sections};
-use crate::corpus::classify;
-use crate::corpus::ids;
-use crate::corpus::model::{Digest, Line, Section, Severity, Speech, trim};
-use crate::corpus::people;
+use crate::classify;
+use crate::ids;
+use crate::model::{Digest, Line, Section, Severity, Speech, trim};
+use crate::people;
 
 /// Builds the digest from the non-blank lines after the front matter; `lines` is not empty.
 pub(super) fn build(
@@ -118,42 +119,11 @@ fn digest_title(
     }
 }
 
-/// The text of lines the page broke apart, put back together.
-fn joined(lines: &[Line]) -> String {
-    lines.iter().map(Line::display).collect()
-}
-
 /// The occasion as shown, without a speaker named on its line.
 fn occasion_of(draft: &Draft<'_>) -> Option<String> {
     let occasion = joined(&draft.occasion);
     let shown = classify::split_occasion(&occasion).map_or(occasion.as_str(), |(occasion, _)| occasion);
     (!shown.is_empty()).then(|| trim(shown).to_string())
-}
-
-/// Who spoke, as shown: the speaker lines (a role and a name printed apart joined by a space), or
-/// the speaker an occasion line names. A name printed spaced out (`李　强`) is closed up.
-pub(super) fn speaker_of(draft: &Draft<'_>) -> Option<String> {
-    let text = if let Some(text) = &draft.speaker_text {
-        text.clone()
-    } else if draft.speaker.is_empty() {
-        let occasion = joined(&draft.occasion);
-        classify::split_occasion(&occasion)?.1.to_string()
-    } else {
-        // An attribution's dash and a speaker's colon are not part of who spoke.
-        draft.speaker.iter().map(|line| people::speaker_shown(&line.text)).collect::<Vec<_>>().join(" ")
-    };
-    // Only a name spaced out ends with a word of one character; most lines are shown as they are.
-    let last_word = text.rsplit(char::is_whitespace).next().unwrap_or("");
-    if last_word.chars().nth(1).is_some() {
-        return Some(text);
-    }
-    let (role, name) = classify::role_and_name(&text);
-    if !name.contains(char::is_whitespace) || !classify::is_name(name) {
-        return Some(text);
-    }
-    let name: String = name.chars().filter(|c| !c.is_whitespace()).collect();
-    let gap = text[role.len()..].chars().next().filter(|c| c.is_whitespace()).unwrap_or(' ');
-    Some(if role.is_empty() { name } else { format!("{role}{gap}{name}") })
 }
 
 /// A person's name, alone or after a role.

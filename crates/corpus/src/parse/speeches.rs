@@ -1,37 +1,13 @@
 //! Sorting the lines after the digest title into the editor's note, the trailer and the speeches.
 
+use super::draft::Draft;
 use super::markup::{Mark, SourceLine};
 use super::openings::{
     Opening, occasion_len, occasion_names_speaker, plain_at, report_opening, speaker_len, speech_opening,
 };
-use crate::corpus::classify::{self, Trailer};
-use crate::corpus::model::{Digest, Line};
-use crate::corpus::people;
-
-/// A speech while its lines are being collected.
-#[derive(Default)]
-pub(super) struct Draft<'a> {
-    pub title_line: Option<Line>,
-    pub title_more: Option<Line>,
-    pub kicker: Vec<Line>,
-    pub occasion: Vec<Line>,
-    pub speaker: Vec<Line>,
-    /// The speaker a paragraph opens with (`role+name：statement`), the paragraph being text.
-    pub speaker_text: Option<String>,
-    pub byline: Vec<Line>,
-    /// The topic the speech is grouped under, with its line for the first speech of the group.
-    pub topic: Option<(String, Option<Line>)>,
-    /// A news item of a roundup: nobody speaks, and that is no problem.
-    pub nobody: bool,
-    pub body: Vec<SourceLine<'a>>,
-    pub first_line: u32,
-}
-
-impl Draft<'_> {
-    fn has_speaker(&self) -> bool {
-        !self.speaker.is_empty() || self.speaker_text.is_some()
-    }
-}
+use crate::classify::{self, Trailer};
+use crate::model::{Digest, Line};
+use crate::people;
 
 /// Collects the speeches from `lines`, which start with the digest's title line when `digest` has
 /// one; the editor's note and the trailer lines go to `digest` on the way.
@@ -87,7 +63,7 @@ impl Head {
         printed.push(digest.title.clone());
         let lines = draft.title_line.iter().chain(&draft.occasion).chain(&draft.speaker);
         printed.extend(lines.map(|l| l.display().to_string()));
-        let speaker = super::digest::speaker_of(draft);
+        let speaker = super::draft::speaker_of(draft);
         let name = speaker
             .as_deref()
             .map(classify::role_and_name)
