@@ -1,8 +1,13 @@
-//! Chinese search with full substring recall: normalization, tokenizers, the index, snippets.
+//! Chinese search with full substring recall: normalization, tokenizers, the index, snippets, and
+//! the library (a corpus and its index, swapped whole).
+
+// The corpus floor, under the name this crate's paths use (`crate::corpus::…`).
+use digestbot_corpus as corpus;
 
 mod analyzer;
 mod chars;
 mod index;
+pub mod library;
 mod normalize;
 mod passage_set;
 mod query;

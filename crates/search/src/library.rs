@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::corpus::{self, Corpus, LoadOptions, Loc};
-use crate::search::{Analyzer, IndexError, QueryError, Results, SearchIndex, parse_query};
+use crate::{Analyzer, IndexError, QueryError, Results, SearchIndex, parse_query};
 
 #[derive(Debug)]
 pub struct Library {
