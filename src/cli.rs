@@ -191,7 +191,13 @@ fn bot_from_env(config: &Config) -> Result<teloxide::Bot, ExitCode> {
             eprintln!("digestbot: cannot start the Bot API forwarder on 127.0.0.1: {e}");
             ExitCode::FAILURE
         })?;
-    Ok(teloxide::Bot::new(token).set_api_url(local))
+    // The bot talks to the forwarder on loopback: never through a proxy from the environment
+    // (it would see the token in plain text); the forwarder uses the proxy to reach Telegram.
+    let client = teloxide::net::default_reqwest_settings().no_proxy().build().map_err(|e| {
+        eprintln!("digestbot: cannot build the Bot API client: {}", e.without_url());
+        ExitCode::FAILURE
+    })?;
+    Ok(teloxide::Bot::with_client(token, client).set_api_url(local))
 }
 
 /// A bot token is under 100 characters; a file much larger is not a token file.

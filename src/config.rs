@@ -162,7 +162,10 @@ impl Config {
         };
         let (text, origin) = match path {
             Some(path) => (read(path)?, path.display().to_string()),
-            None if !Path::new(DEFAULT_PATH).exists() => (String::new(), "built-in defaults".to_string()),
+            // Only a file that is not there means the defaults: one that cannot be looked at is an error.
+            None if matches!(Path::new(DEFAULT_PATH).try_exists(), Ok(false)) => {
+                (String::new(), "built-in defaults".to_string())
+            }
             None => (read(Path::new(DEFAULT_PATH))?, DEFAULT_PATH.to_string()),
         };
         Config::parse(&text, &origin, |name| std::env::var(name).ok())

@@ -32,6 +32,9 @@ impl Default for Limits {
     }
 }
 
+/// How long a connection past its lifetime has to finish the request under way.
+const LAST_ANSWER: Duration = Duration::from_secs(10);
+
 /// How long to wait after a failed accept (out of descriptors, say) before accepting again, so
 /// that the failure is not a busy loop.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
@@ -56,7 +59,16 @@ pub async fn serve(listener: TcpListener, router: axum::Router, limits: Limits, 
                         let mut http = hyper::server::conn::http1::Builder::new();
                         http.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout);
                         let connection = http.serve_connection(TokioIo::new(stream), service);
-                        let _ = tokio::time::timeout(limits.lifetime, connection).await;
+                        let mut connection = std::pin::pin!(connection);
+                        tokio::select! {
+                            _ = connection.as_mut() => {}
+                            _ = tokio::time::sleep(limits.lifetime) => {
+                                // A request under way is answered first (a webhook update cut off
+                                // after it was taken would be posted, and answered, twice).
+                                connection.as_mut().graceful_shutdown();
+                                let _ = tokio::time::timeout(LAST_ANSWER, connection).await;
+                            }
+                        }
                     });
                 }
                 Err(e) => {

@@ -229,3 +229,15 @@ fn a_speechs_byline_is_searched_with_its_speaker_and_is_never_a_passage() {
         assert!(!located.passage.text().contains("整理"), "{}", located.passage.text());
     }
 }
+
+#[test]
+fn a_reading_that_gives_up_half_way_leaves_no_marks_for_the_next_one() {
+    // Two attributions under one item tempt the statements reading, which then finds one speech
+    // only: the roundup reading must see the page as it was.
+    let text = "要闻快讯\n三部门部署春耕\n本报北京3月5日电 三部门近日部署春耕工作。\n——农业农村部有关负责人张伟\n——水利部有关负责人李明\n全国铁路客流创新高\n本报北京3月5日电 全国铁路客流创新高。\n新能源汽车产销两旺\n本报北京3月5日电 新能源汽车产销两旺。\n";
+    let (digest, _) = crate::support::parse_bytes("r.txt", text.as_bytes());
+    let digest = digest.unwrap();
+    assert_eq!(breach(text, &digest), None);
+    let titles: Vec<&str> = digest.speeches.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, ["三部门部署春耕", "全国铁路客流创新高", "新能源汽车产销两旺"]);
+}

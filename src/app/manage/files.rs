@@ -145,16 +145,26 @@ pub(crate) fn read_in_corpus(path: &Path, max: u64) -> Result<Option<Vec<u8>>, R
     Ok(Some(bytes))
 }
 
-/// What a digest's file is now, to tell at removal whether it changed since the offer: the hash of
-/// its bytes, or for a link (which is moved, never read) the hash of where it points.
-pub(crate) fn current(path: &Path, max: u64) -> Result<Option<u64>, Refusal> {
-    match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => {
-            let target = std::fs::read_link(path)?;
-            Ok(Some(fingerprint(target.as_os_str().as_encoded_bytes())))
-        }
-        _ => Ok(read_in_corpus(path, max)?.as_deref().map(fingerprint)),
+/// What a digest's file is now, to tell at removal whether it changed since the offer, from its
+/// metadata only (the offer is made on the bot's async workers, where a 64 MB read would stall
+/// them): for a file its inode, size and modification time; for a link (moved, never read) where it
+/// points. None when nothing is there; a FIFO or a device is refused unopened.
+pub(crate) fn current(path: &Path) -> Result<Option<u64>, Refusal> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    if meta.file_type().is_symlink() {
+        let target = std::fs::read_link(path)?;
+        return Ok(Some(fingerprint(target.as_os_str().as_encoded_bytes())));
     }
+    if !meta.is_file() {
+        return Err(Refusal::NotAFile);
+    }
+    let stamp = format!("{}:{}:{}:{}", meta.ino(), meta.len(), meta.mtime(), meta.mtime_nsec());
+    Ok(Some(fingerprint(stamp.as_bytes())))
 }
 
 /// The hash of a file's bytes, to tell whether it changed.
@@ -191,7 +201,7 @@ pub(crate) fn apply(corpus_dir: &Path, change: &Change, token: u32, max: u64) ->
         }
         Change::Remove { file, seen, .. } => {
             let from = corpus_dir.join(file);
-            match current(&from, max)? {
+            match current(&from)? {
                 None => return Err(Refusal::Gone),
                 now if now != *seen => return Err(Refusal::ChangedSinceOffer),
                 _ => {}
@@ -375,7 +385,7 @@ mod tests {
         std::fs::create_dir_all(corpus.join("2024")).unwrap();
         let remove = |file: &str| {
             std::fs::write(corpus.join(file), file).unwrap();
-            let seen = Some(fingerprint(file.as_bytes()));
+            let seen = current(&corpus.join(file)).unwrap();
             let change = Change::Remove { digest: "d".into(), title: "t".into(), file: file.into(), seen };
             apply(&corpus, &change, 1, u64::MAX).unwrap()
         };

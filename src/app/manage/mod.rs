@@ -236,7 +236,7 @@ impl App {
         let Some(digest) = library.corpus.digests.iter().find(|d| d.id == what || d.file == what) else {
             return Response::text(plain(&msg::remove_unknown(what)));
         };
-        let seen = match files::current(&source.dir.join(&digest.file), source.options.max_file_bytes) {
+        let seen = match files::current(&source.dir.join(&digest.file)) {
             Ok(Some(seen)) => Some(seen),
             Ok(None) => return Response::text(plain(&refusal_text(&Refusal::Gone))),
             Err(refusal) => return Response::text(plain(&refusal_text(&refusal))),

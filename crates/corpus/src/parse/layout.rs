@@ -114,10 +114,16 @@ pub(super) fn infer(lines: &[SourceLine<'_>]) -> Option<Vec<Mark>> {
             kinds[i] = Kind::RoleLine;
         }
     }
-    let mut page =
-        Page { lines, kinds, marks: lines.iter().map(|line| line.mark).collect(), headline_start: 0, headline: 0 };
+    let mut repeats = std::collections::HashMap::new();
+    for (line, kind) in lines.iter().zip(&kinds) {
+        if matches!(kind, Kind::Short | Kind::Person(Form::Bare)) {
+            *repeats.entry(line.trimmed).or_insert(0) += 1;
+        }
+    }
+    let marks = lines.iter().map(|line| line.mark).collect();
+    let mut page = Page { lines, kinds, marks, headline_start: 0, headline: 0, repeats };
     (page.headline_start, page.headline) = page.headline();
-    let speeches = page.titled().or_else(|| page.untitled()).or_else(|| page.roundup())?;
+    let speeches = page.titled().or_else(|| page.attempt(Page::untitled)).or_else(|| page.roundup())?;
     page.front(speeches.first().copied()?);
     page.bylines(&speeches);
     Some(page.marks)
@@ -132,6 +138,8 @@ struct Page<'s, 'a> {
     /// Index of the headline's last line: the headline's own index, or the next for a headline
     /// printed on two lines.
     headline: usize,
+    /// How often each short line's text is printed on the page (kickers repeat).
+    repeats: std::collections::HashMap<&'s str, usize>,
 }
 
 /// Where a speech starts: its first line (a kicker, a title, a topic or its speaker).
@@ -180,10 +188,20 @@ impl Page<'_, '_> {
         (at, at)
     }
 
+    /// A reading of the page that may give up half way: what it marked is undone when it does.
+    fn attempt(&mut self, read: impl FnOnce(&mut Self) -> Option<Vec<Opening>>) -> Option<Vec<Opening>> {
+        let (kinds, marks) = (self.kinds.clone(), self.marks.clone());
+        let read = read(self);
+        if read.is_none() {
+            (self.kinds, self.marks) = (kinds, marks);
+        }
+        read
+    }
+
     /// A speech kicker: shaped like one, or the same short line printed above another speech too.
     fn speech_kicker(&self, i: usize) -> bool {
         let t = self.text(i);
-        let repeated = (0..self.lines.len()).filter(|&k| self.text(k) == t).count() >= 2;
+        let repeated = self.repeats.get(t).is_some_and(|&n| n >= 2);
         people::is_speech_kicker(t, repeated)
     }
 
@@ -227,8 +245,10 @@ impl Page<'_, '_> {
                 (self.title_at(i - 1) && self.text_at(i + 1)) || (self.title_after(i) > 0 && !self.title_at(i - 1))
             })
             .collect();
-        for i in 1..n {
-            let bare_speaker = bare.len() >= 2 && bare.contains(&i);
+        let mut is_bare = vec![false; n];
+        bare.iter().for_each(|&i| is_bare[i] = true);
+        for (i, &bare_line) in is_bare.iter().enumerate().skip(1) {
+            let bare_speaker = bare.len() >= 2 && bare_line;
             if !self.person(i) && !bare_speaker {
                 continue;
             }
