@@ -5,7 +5,7 @@
 /// Characters that end a sentence.
 const SENTENCE_END: &[char] = &['。', '！', '？', '!', '?'];
 
-fn count_chars(t: &str) -> usize {
+pub(crate) fn count_chars(t: &str) -> usize {
     t.chars().count()
 }
 
@@ -227,11 +227,11 @@ pub fn is_name(t: &str) -> bool {
     han && parts_ok && if dots == 0 { (2..=4).contains(&letters.len()) } else { (3..=20).contains(&letters.len()) }
 }
 
-fn is_name_dot(c: char) -> bool {
+pub(crate) fn is_name_dot(c: char) -> bool {
     matches!(c, '·' | '•' | '・' | '‧' | '∙' | '．')
 }
 
-fn is_han(c: char) -> bool {
+pub(crate) fn is_han(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{20000}'..='\u{2ffff}')
 }
 

@@ -194,15 +194,20 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// A control character, or one that shows nothing or turns the text around it (a bidi override
-/// such as U+202E, a zero-width space, a line separator): a name with one must not read as another.
-fn is_hidden(c: char) -> bool {
+/// A character that shows nothing or turns the text around it: format characters (a bidi override
+/// such as U+202E, a zero-width space, the BOM) and line or paragraph separators. A name with one
+/// must not read as another.
+pub fn is_invisible(c: char) -> bool {
     use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
-    c.is_control()
-        || matches!(
-            c.general_category(),
-            GeneralCategory::Format | GeneralCategory::LineSeparator | GeneralCategory::ParagraphSeparator
-        )
+    matches!(
+        c.general_category(),
+        GeneralCategory::Format | GeneralCategory::LineSeparator | GeneralCategory::ParagraphSeparator
+    )
+}
+
+/// A control character or an invisible one: escaped when a name or a message is shown.
+fn is_hidden(c: char) -> bool {
+    c.is_control() || is_invisible(c)
 }
 
 /// Where a line of a file ended up in the model.

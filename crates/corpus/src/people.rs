@@ -5,6 +5,9 @@
 //! with context. The forms are kept strict (a personal name is a known surname and one to three
 //! more characters) because a headline without punctuation must not become a person.
 
+use crate::classify::{count_chars, is_han, is_name_dot};
+use crate::model::trim;
+
 /// Words a role ends with when the name follows it without a space: `…院长曲青山`, `…主席达亚·瑞迪`.
 const ROLE_WORDS: &[&str] = &[
     "书记",
@@ -123,22 +126,6 @@ const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高�
     和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊\
     仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修\
     邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由傅萧阎钮郦甯訾鄂蔚";
-
-fn count_chars(t: &str) -> usize {
-    t.chars().count()
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{20000}'..='\u{2ffff}')
-}
-
-fn is_name_dot(c: char) -> bool {
-    matches!(c, '·' | '•' | '・' | '‧' | '∙' | '．')
-}
-
-fn trim(t: &str) -> &str {
-    crate::model::trim(t)
-}
 
 /// Sentence punctuation: a line with any of it is not a speaker line.
 const SENTENCE_MARKS: &[char] = &['。', '；', ';', '！', '？', '!', '?', '：', ':'];

@@ -53,20 +53,10 @@ pub fn file_name(name: Option<&str>) -> Result<String, BadName> {
     if !safe {
         return Err(BadName::Unsafe);
     }
-    if name.chars().any(is_invisible) {
+    if name.chars().any(crate::corpus::is_invisible) {
         return Err(BadName::Invisible);
     }
     Ok(name.to_string())
-}
-
-/// A character that shows nothing or turns the text around it: format characters (bidi
-/// overrides, zero-width spaces, the BOM) and line or paragraph separators.
-fn is_invisible(c: char) -> bool {
-    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
-    matches!(
-        c.general_category(),
-        GeneralCategory::Format | GeneralCategory::LineSeparator | GeneralCategory::ParagraphSeparator
-    )
 }
 
 /// Where removed and replaced digests go: `removed/` beside the corpus folder, as configured (not
