@@ -17,22 +17,19 @@
 //! The last line is that of the 10,000-chat run:
 //! `chats=… total_s=… efficiency=… http_429=… duplicates=… missed=… interactive_p99_ms=…`.
 
-#[allow(dead_code)]
-#[path = "../tests/it/fake_api.rs"]
-mod fake_api;
-
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Timelike, Utc};
-use digestbot::app::App;
-use digestbot::app::daily::{Daily, DailyTime, Schedule, Settings, Store};
-use digestbot::library::Library;
-use digestbot::search::Analyzer;
-use digestbot::telegram::{Limits, Options, render};
-use fake_api::{BOT_USERNAME, FakeApi, Limit, message, private_chat};
+use digestbot_core::daily::{Daily, DailyTime, Schedule, Settings, Store};
+use digestbot_search::Analyzer;
+use digestbot_search::library::Library;
+use digestbot_telegram::{Limits, Options, render};
+use digestbot_testkit::TestBot;
+use digestbot_testkit::fake_api::Limit;
+use digestbot_testkit::updates::{BOT_USERNAME, message, private_chat};
 
 const SMALL: i64 = 300;
 const LARGE: i64 = 10_000;
@@ -155,7 +152,8 @@ async fn fan_out(corpus: &Path, analyzer: Arc<Analyzer>, chats: i64, limits: Lim
         None => tempfile::tempdir(),
     }
     .expect("a temporary directory");
-    let store = Store::open(&dir.path().join("digestbot.sqlite")).expect("the database opens");
+    let database = dir.path().join("digestbot.sqlite");
+    let store = Store::open(&database).expect("the database opens");
 
     // Due two minutes ago, in UTC. Computed on instants, not times of day: just after midnight the
     // due time is yesterday's 23:58, which `owed` finds on yesterday's date all the same.
@@ -170,22 +168,24 @@ async fn fan_out(corpus: &Path, analyzer: Arc<Analyzer>, chats: i64, limits: Lim
     }
     let subscribe_s = subscribing.elapsed().as_secs_f64();
     let settings = Settings { defaults: schedule, catch_up: chrono::Duration::hours(6) };
-    let daily = Arc::new(Daily::new(store, settings, &library).expect("daily sections start"));
 
     // What each chat is owed, as the bot's own pass will find it (looking claims nothing).
-    let owed = daily.due(&library, Utc::now()).expect("due deliveries");
+    let owed = Daily::new(store, settings, &library).expect("daily sections start").due(&library, Utc::now());
+    let owed = owed.expect("due deliveries");
     assert_eq!(owed.len() as i64, chats, "every subscribed chat is owed a delivery");
     let expected: HashMap<i64, usize> =
         owed.iter().map(|d| (d.chat, render::html(&d.message.text, BOT_USERNAME).len())).collect();
     let parts = expected.values().copied().max().unwrap_or(0);
     let messages: usize = expected.values().sum();
 
-    let app = Arc::new(App::new(library).with_daily(daily));
-    let api = FakeApi::start().await;
-    api.limit(Limit::per_second(limits.overall_per_sec));
-    let bot = teloxide::Bot::new("1:FANOUT").set_api_url(api.url.parse().unwrap());
     let started = Instant::now();
-    tokio::spawn(digestbot::telegram::run(bot, app, Options { limits, ..Options::default() }));
+    let bot = TestBot::with()
+        .corpus(corpus)
+        .options(Options { limits, ..Options::default() })
+        .config(move |config| config.database = database)
+        .start_with(|api| api.limit(Limit::per_second(limits.overall_per_sec)))
+        .await;
+    let api = bot.api.clone();
 
     // Searches start once deliveries flow, so they compete with the fan-out, not precede it.
     while api.count("sendMessage") == 0 {

@@ -21,7 +21,7 @@ fn main() {
     files.sort();
     let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
     let mut ids = HashSet::new();
-    let ids: Vec<String> = files.iter().map(|(name, _)| digestbot::corpus::digest_id(name, &mut ids)).collect();
+    let ids: Vec<String> = files.iter().map(|(name, _)| digestbot_corpus::digest_id(name, &mut ids)).collect();
 
     let mut best = f64::INFINITY;
     let mut passages = 0;
@@ -29,7 +29,7 @@ fn main() {
         let start = Instant::now();
         passages = 0;
         for ((name, data), id) in files.iter().zip(&ids) {
-            let parsed = digestbot::corpus::parse(name, id, data);
+            let parsed = digestbot_corpus::parse(name, id, data);
             passages += parsed.digest.map_or(0, |d| d.passage_count());
         }
         let secs = start.elapsed().as_secs_f64();

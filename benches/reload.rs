@@ -17,12 +17,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use digestbot::app::reload::{Outcome, Source};
-use digestbot::app::stats::resident_bytes;
-use digestbot::app::{App, Caller};
-use digestbot::corpus::LoadOptions;
-use digestbot::library::Library;
-use digestbot::search::Analyzer;
+use digestbot_core::admin::reload::{CorpusDir, ReloadOutcome};
+use digestbot_core::stats::resident_bytes;
+use digestbot_core::{App, Caller};
+use digestbot_corpus::LoadOptions;
+use digestbot_search::Analyzer;
+use digestbot_search::library::Library;
 
 const QUERIES: &[&str] = &["人大代表", "长江 生态", "高质量发展", "李强", "税", "2024年", "湾区", "乡村振兴"];
 const STEADY: Duration = Duration::from_secs(4);
@@ -130,8 +130,8 @@ fn report(what: &str, d: &During, steady_p99: f64, steady_rss: u64) {
     );
 }
 
-fn reloaded(outcome: &Outcome) -> String {
-    let Outcome::Reloaded { diff, .. } = outcome else { panic!("{outcome:?}") };
+fn reloaded(outcome: &ReloadOutcome) -> String {
+    let ReloadOutcome::Reloaded { diff, .. } = outcome else { panic!("{outcome:?}") };
     format!(
         "{} digests added, {} changed, {} passages added, {} removed",
         diff.digests_added.len(),
@@ -150,7 +150,7 @@ fn main() {
     let analyzer = Arc::new(Analyzer::new());
     let library = Library::load(&dir, analyzer.clone()).expect("corpus indexes");
     println!("corpus: {} passages", library.index.len());
-    let app = Arc::new(App::new(library).with_source(Source { dir: dir.clone(), options: LoadOptions::default() }));
+    let app = Arc::new(App::new(library).with_source(CorpusDir { dir: dir.clone(), options: LoadOptions::default() }));
 
     // Steady: searches alone.
     let stop = Arc::new(AtomicBool::new(false));

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use digestbot::library::Library;
-use digestbot::search::{Analyzer, parse_query};
+use digestbot_search::library::Library;
+use digestbot_search::{Analyzer, parse_query};
 
 /// Names, sub-words, 2–4 character words, single characters, numbers with %, mixed text,
 /// multi-term, Traditional and full-width forms, a speaker filter.
@@ -70,7 +70,7 @@ fn main() {
     let analyzer = Arc::new(Analyzer::new());
     let rss_analyzer = rss_mib();
     let t = Instant::now();
-    let corpus = digestbot::corpus::load_dir(&dir).expect("bench corpus loads");
+    let corpus = digestbot_corpus::load_dir(&dir).expect("bench corpus loads");
     let load_s = t.elapsed().as_secs_f64();
     let mb: f64 = corpus
         .digests

@@ -11,19 +11,15 @@
 //! second); the last shows what the shipped limits cost a person waiting for a reply. The last line
 //! is `updates_per_s=… p99_ms=… start_s=… p99_limited_ms=…`.
 
-#[allow(dead_code)]
-#[path = "../tests/it/fake_api.rs"]
-mod fake_api;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use digestbot::app::App;
-use digestbot::library::Library;
-use digestbot::search::Analyzer;
-use digestbot::telegram::Limits;
-use digestbot::telegram::Options;
-use fake_api::{FakeApi, Limit, message, private_chat, unlimited};
+use digestbot_core::App;
+use digestbot_telegram::Limits;
+use digestbot_telegram::Options;
+use digestbot_testkit::fake_api::{Call, FakeApi, Limit};
+use digestbot_testkit::updates::{message, private_chat, unlimited};
+use digestbot_testkit::{TestBot, fixtures};
 
 const BURST: i64 = 3000;
 const STEADY: i64 = 1000;
@@ -33,7 +29,7 @@ const LIMITED_RATE: u32 = 20;
 const LIMITED_SECS: u32 = 15;
 const QUERIES: &[&str] = &["人大代表", "长江 生态", "高质量发展", "李强", "税", "2024年", "湾区", "乡村振兴"];
 
-fn sent_to(api: &FakeApi, from: i64, to: i64) -> Vec<fake_api::Call> {
+fn sent_to(api: &FakeApi, from: i64, to: i64) -> Vec<Call> {
     api.calls("sendMessage")
         .into_iter()
         .filter(|c| c.body["chat_id"].as_i64().is_some_and(|id| (from..to).contains(&id)))
@@ -42,14 +38,11 @@ fn sent_to(api: &FakeApi, from: i64, to: i64) -> Vec<fake_api::Call> {
 
 #[tokio::main]
 async fn main() {
-    let dir = std::env::var("DIGESTBOT_BENCH_CORPUS").unwrap_or_else(|_| "../shared/bench-corpus/".into());
-    let analyzer = Arc::new(Analyzer::new());
-    let library = Library::load(std::path::Path::new(&dir), analyzer).expect("corpus indexes");
-    println!("corpus: {} passages", library.index.len());
-    let app = Arc::new(App::new(library));
-    let api = FakeApi::start().await;
-    let bot = teloxide::Bot::new("1:BENCH").set_api_url(api.url.parse().unwrap());
-    tokio::spawn(digestbot::telegram::run(bot, app.clone(), Options { limits: unlimited(), ..Options::default() }));
+    let dir = fixtures::bench_corpus().expect("the bench corpus");
+    let bench =
+        TestBot::with().corpus(dir).options(Options { limits: unlimited(), ..Options::default() }).start().await;
+    let (api, app) = (bench.api.clone(), bench.app.clone());
+    println!("corpus: {} passages", app.library().index.len());
     while api.first_get_updates().is_none() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
@@ -130,10 +123,12 @@ async fn main() {
 /// Replies under Telegram's limits, each timed from queueing its update to its arrival, sorted;
 /// and the 429s the fake answered.
 async fn limited_latencies(app: Arc<App>) -> (Vec<Duration>, i64) {
-    let api = FakeApi::start().await;
-    api.limit(Limit::per_second(Limits::TELEGRAM.overall_per_sec));
-    let bot = teloxide::Bot::new("1:LIMITED").set_api_url(api.url.parse().unwrap());
-    let bot = tokio::spawn(digestbot::telegram::run(bot, app, Options::default()));
+    let limited = TestBot::with()
+        .serving(app)
+        .options(Options::default())
+        .start_with(|api| api.limit(Limit::per_second(Limits::TELEGRAM.overall_per_sec)))
+        .await;
+    let api = limited.api.clone();
     while api.first_get_updates().is_none() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
@@ -153,7 +148,7 @@ async fn limited_latencies(app: Arc<App>) -> (Vec<Duration>, i64) {
     while api.count("sendMessage") < total as usize && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    bot.abort();
+    drop(limited);
     // A chat's replies arrive in the order of its updates.
     let mut per_chat: Vec<Vec<Instant>> = vec![Vec::new(); LIMITED_CHATS as usize];
     for call in api.calls("sendMessage") {

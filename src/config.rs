@@ -3,18 +3,42 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono_tz::Tz;
+use digestbot_core::daily::schedule::parse_zone;
+use digestbot_core::daily::{DailyTime, Schedule, Settings};
+use digestbot_corpus::{self as corpus, LoadOptions};
 use serde::Deserialize;
-
-use crate::app::daily::schedule::parse_zone;
-use crate::app::daily::{DailyTime, Schedule, Settings};
-use crate::corpus::{self, LoadOptions};
 
 /// The committed default configuration, used when `--config` is not given.
 pub const DEFAULT_PATH: &str = "config/digestbot.toml";
 
+/// The configuration, checked: every value is of its type and within its range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Directory holding the digests.
+    pub corpus_dir: PathBuf,
+    /// Largest file loaded, in MB of 2^20 bytes.
+    pub max_file_mb: u32,
+    /// The SQLite file of subscriptions and deliveries.
+    pub database: PathBuf,
+    /// When `/subscribe` without a time delivers.
+    pub daily_time: DailyTime,
+    /// The zone `/subscribe` without a zone delivers in.
+    pub timezone: Tz,
+    /// How many hours late a missed delivery (the bot was down at its time) is still made.
+    pub catch_up_hours: u32,
+    /// Telegram user ids allowed the admin commands (`/reload`).
+    pub admins: Vec<i64>,
+    /// A file holding the bot token, read when `TELOXIDE_TOKEN` is unset or empty.
+    pub token_file: Option<PathBuf>,
+    /// The secret token Telegram sends with every webhook update.
+    pub webhook_secret: Option<Secret>,
+}
+
+/// The configuration as written: what the file and the environment say, before it is checked.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct Config {
+struct Raw {
     /// Directory holding the digests.
     #[serde(default = "default_corpus_dir")]
     pub corpus_dir: PathBuf,
@@ -114,8 +138,8 @@ impl Default for Config {
             corpus_dir: default_corpus_dir(),
             max_file_mb: default_max_file_mb(),
             database: default_database(),
-            daily_time: default_daily_time(),
-            timezone: default_timezone(),
+            daily_time: DailyTime { hour: 8, minute: 0 },
+            timezone: chrono_tz::Asia::Shanghai,
             catch_up_hours: default_catch_up_hours(),
             admins: Vec::new(),
             token_file: None,
@@ -130,12 +154,10 @@ impl Config {
         LoadOptions::with_max_file_mb(self.max_file_mb)
     }
 
-    /// How daily sections are delivered (the values were checked when the config was read).
+    /// How daily sections are delivered.
     pub fn daily_settings(&self) -> Settings {
-        let time = self.daily_time.parse::<DailyTime>().unwrap_or(DailyTime { hour: 8, minute: 0 });
-        let zone = parse_zone(&self.timezone).unwrap_or(chrono_tz::Asia::Shanghai);
         Settings {
-            defaults: Schedule { time, zone },
+            defaults: Schedule { time: self.daily_time, zone: self.timezone },
             catch_up: chrono::Duration::hours(i64::from(self.catch_up_hours)),
         }
     }
@@ -203,7 +225,7 @@ impl Config {
             format!("{origin} with {} from the environment", overridden.join(", "))
         };
         let merged = toml::to_string(&table).map_err(|e| ConfigError(e.to_string()))?;
-        let config: Config = toml::from_str(&merged).map_err(|e: toml::de::Error| {
+        let config: Raw = toml::from_str(&merged).map_err(|e: toml::de::Error| {
             let hint = key_hint(&e, &merged);
             // toml's message may quote the value (`invalid type: integer `…``): never a secret's.
             let message = if hint.contains("webhook_secret") { "is not a string" } else { e.message().trim() };
@@ -223,20 +245,20 @@ impl Config {
                 corpus::LARGEST_MAX_FILE_MB
             )));
         }
-        if config.daily_time.parse::<DailyTime>().is_err() {
+        let Ok(daily_time) = config.daily_time.parse::<DailyTime>() else {
             return Err(ConfigError(format!(
                 "bad config ({from}): {:?} is not a time of day like \"08:00\" (key `daily_time`)",
                 config.daily_time
             )));
-        }
-        if parse_zone(&config.timezone).is_none() {
+        };
+        let Some(timezone) = parse_zone(&config.timezone) else {
             return Err(ConfigError(format!(
                 "bad config ({from}): {:?} is not an IANA time zone like \"Asia/Shanghai\" (key `timezone`)",
                 config.timezone
             )));
-        }
+        };
         // The value itself is never quoted: it is a secret.
-        if config.webhook_secret.as_ref().is_some_and(|s| !crate::telegram::valid_secret(&s.0)) {
+        if config.webhook_secret.as_ref().is_some_and(|s| !digestbot_telegram::valid_secret(&s.0)) {
             return Err(ConfigError(format!(
                 "bad config ({from}): the secret is not 16 to 256 characters of A-Z, a-z, 0-9, _ and - (key \
                  `webhook_secret`)"
@@ -248,7 +270,17 @@ impl Config {
                 config.catch_up_hours
             )));
         }
-        Ok(config)
+        Ok(Config {
+            corpus_dir: config.corpus_dir,
+            max_file_mb: config.max_file_mb,
+            database: config.database,
+            daily_time,
+            timezone,
+            catch_up_hours: config.catch_up_hours,
+            admins: config.admins,
+            token_file: config.token_file,
+            webhook_secret: config.webhook_secret,
+        })
     }
 }
 

@@ -1,20 +1,15 @@
-//! digestbot: search and read Chinese speech digests, in Telegram or a terminal.
+//! digestbot: search and read Chinese speech digests, in Telegram or a terminal. This is the
+//! binary's floor: the command line, the configuration, the production wiring
+//! ([`application::Application`]), the terminal twin, logging and the metrics exporter. The rest
+//! lives in the workspace's crates: `digestbot-corpus`, `-search`, `-core` and `-telegram`.
 
-pub mod app;
-pub mod chat;
+pub mod application;
 pub mod cli;
 pub mod cmd;
 pub mod config;
-/// Digests as data: the `digestbot-corpus` crate, under the name the rest of the code knows it by.
-pub use digestbot_corpus as corpus;
-pub mod health;
-/// A corpus and its index, loaded together: from the `digestbot-search` crate.
-pub use digestbot_search::library;
-pub mod listen;
+pub mod exit;
+pub mod exporter;
 pub mod logging;
-pub mod messages;
 pub mod plain;
-/// Chinese search: the `digestbot-search` crate.
-pub use digestbot_search as search;
-pub mod telegram;
-pub mod telemetry;
+pub mod terminal;
+pub mod text;

@@ -1,8 +1,9 @@
 //! Neutral replies as plain text, for the terminal edges (`digestbot chat` and `digestbot
 //! search`): emphasis as ANSI bold or `**…**`, links as the command that opens them.
 
-use crate::app::reply::{Rich, Style};
-use crate::messages as msg;
+use digestbot_core::reply::{Rich, Style};
+
+use crate::text as msg;
 
 /// How plain text shows emphasis.
 #[derive(Debug, Clone, Copy)]

@@ -2,7 +2,23 @@
 
 use serde::Serialize;
 
-use crate::corpus::{Corpus, Digest, Line, Severity, escape_controls};
+use std::path::PathBuf;
+
+use digestbot_corpus::{self as corpus, Corpus, Digest, Line, Severity, escape_controls};
+
+use crate::config::Config;
+use crate::exit::Failure;
+
+/// Prints the outline (or JSON) of the corpus in `dir` (the configured one by default); a corpus
+/// with an error is a failure the output has already told.
+pub fn run(config: &Config, dir: Option<PathBuf>, json: bool) -> Result<(), Failure> {
+    let dir = dir.unwrap_or_else(|| config.corpus_dir.clone());
+    tracing::debug!(dir = %dir.display(), "checking corpus");
+    let corpus = corpus::load_dir_with(&dir, config.load_options()).map_err(Failure::failed)?;
+    let out = if json { render_json(&corpus) } else { render_text(&corpus) };
+    println!("{}", out.trim_end());
+    if corpus.has_errors() { Err(Failure::Reported) } else { Ok(()) }
+}
 
 /// The outline as a person reads it, problems last, then a one-line summary. Each line has its
 /// control characters escaped: file names and titles come from the corpus, and a newline or a
@@ -29,7 +45,7 @@ pub fn render_text(corpus: &Corpus) -> String {
             line(format!("  occasion: {occasion}"));
         }
         if !d.note.is_empty() {
-            line(format!("  {}", crate::messages::check_note(d.note.len())));
+            line(format!("  {}", crate::text::check_note(d.note.len())));
         }
         let aside = set_aside(d);
         if !aside.is_empty() {
@@ -106,7 +122,7 @@ fn short(text: &str, max: usize) -> String {
 #[derive(Serialize)]
 struct JsonCorpus<'a> {
     digests: Vec<JsonDigest<'a>>,
-    problems: &'a [crate::corpus::Problem],
+    problems: &'a [digestbot_corpus::Problem],
 }
 
 #[derive(Serialize)]

@@ -2,22 +2,28 @@
 
 use serde::Serialize;
 
-use crate::app::reply::Rich;
-use crate::library::Library;
-use crate::messages;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use digestbot_core::reply::Rich;
+use digestbot_core::text as msg;
+use digestbot_search::library::{Library, LoadError, SearchError};
+use digestbot_search::{Analyzer, Results};
+
+use crate::config::Config;
+use crate::exit::Failure;
 use crate::plain::{Emphasis, render};
-use crate::search::Results;
 
 pub fn render_text(library: &Library, query: &str, results: &Results, emphasis: Emphasis) -> String {
     use std::fmt::Write;
     if results.total == 0 {
-        return messages::no_results(query);
+        return msg::no_results(query);
     }
-    let mut out = messages::total(results.total);
+    let mut out = msg::total(results.total);
     for (n, hit) in results.hits.iter().enumerate() {
         let at = hit.loc.resolve(&library.corpus);
         let id = at.map_or("", |at| at.passage.id.as_str());
-        let source = at.map(|at| messages::source(&at)).unwrap_or_default();
+        let source = at.map(|at| msg::source(&at)).unwrap_or_default();
         let snippet = render(Rich::new().snippet(&hit.snippet), emphasis);
         let _ = write!(out, "\n\n{}. {snippet}\n   {source}\n   {id}", n + 1);
     }
@@ -75,4 +81,44 @@ pub fn render_json(library: &Library, query: &str, results: &Results) -> String 
 /// A query that cannot be searched, as JSON: `{"query","error"}`.
 pub fn render_json_error(query: &str, message: &str) -> String {
     serde_json::json!({ "query": query, "error": message }).to_string()
+}
+
+/// Prints the hits for `query` in the corpus in `dir` (the configured one by default).
+pub fn run(config: &Config, dir: Option<PathBuf>, query: &str, limit: usize, json: bool) -> Result<(), Failure> {
+    let dir = dir.unwrap_or_else(|| config.corpus_dir.clone());
+    let options = config.load_options();
+    let library = match Library::load_with(&dir, options, Arc::new(Analyzer::new())) {
+        Ok(library) => library,
+        Err(LoadError::Corpus(e)) => return Err(Failure::failed(e)),
+        Err(LoadError::Index(e)) => {
+            tracing::error!("{e}");
+            return Err(Failure::Failed(msg::SEARCH_FAILED.to_string()));
+        }
+    };
+    for problem in &library.corpus.problems {
+        tracing::warn!("{problem}");
+    }
+    match library.search(query, 0, limit) {
+        Ok(results) => {
+            if json {
+                println!("{}", render_json(&library, query, &results));
+            } else {
+                println!("{}", render_text(&library, query, &results, Emphasis::for_stdout()));
+            }
+            Ok(())
+        }
+        Err(SearchError::Query(e)) => {
+            let message = msg::query_error(&e);
+            if json {
+                println!("{}", render_json_error(query, &message));
+                Err(Failure::ReportedUsage)
+            } else {
+                Err(Failure::Usage(message))
+            }
+        }
+        Err(SearchError::Index(e)) => {
+            tracing::error!("{e}");
+            Err(Failure::Failed(msg::SEARCH_FAILED.to_string()))
+        }
+    }
 }

@@ -5,10 +5,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use digestbot::app::action::{Action, QueryRef};
-use digestbot::app::reply::{Message, Response, Style};
-use digestbot::app::{Admission, App, Caller, FLOOD_BURST, FLOOD_REFILL, Input, ManualClock, PAGE_SIZE};
-use digestbot::library::Library;
+use digestbot_core::action::{Action, QueryRef};
+use digestbot_core::reply::{Message, Response, Style};
+use digestbot_core::{Admission, App, Caller, FLOOD_BURST, FLOOD_REFILL, Input, ManualClock, PAGE_SIZE};
+use digestbot_search::library::Library;
 
 use crate::support::{analyzer, fixture_corpus, passage_id, section_id};
 
@@ -418,7 +418,7 @@ fn the_terminal_answers_a_hundred_piped_commands_without_throttling() {
     let app = app();
     let input = "/help\n".repeat(100);
     let mut out = Vec::new();
-    digestbot::chat::run(&app, input.as_bytes(), &mut out, digestbot::plain::Emphasis::Stars, false).unwrap();
+    digestbot::terminal::run(&app, input.as_bytes(), &mut out, digestbot::plain::Emphasis::Stars, false).unwrap();
     let out = String::from_utf8(out).unwrap();
     assert_eq!(out.matches("/search 词").count(), 100, "every /help is answered");
     assert!(!out.contains("太频繁"));

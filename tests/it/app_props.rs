@@ -6,11 +6,11 @@
 
 use std::sync::OnceLock;
 
-use digestbot::app::reply::{Button, Message, Response};
-use digestbot::app::{App, Caller};
-use digestbot::library::Library;
 use digestbot::plain::{Emphasis, render};
-use digestbot::telegram::render::{html, keyboard};
+use digestbot_core::reply::{Button, Message, Response};
+use digestbot_core::{App, Caller};
+use digestbot_search::library::Library;
+use digestbot_telegram::render::{html, keyboard};
 use proptest::prelude::*;
 
 use crate::support::{analyzer, fixture_corpus, passage_id, section_id, speech_id};

@@ -7,9 +7,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use digestbot::app::App;
-use digestbot::library::Library;
-use digestbot::telegram::{Options, Stop};
+use digestbot_core::App;
+use digestbot_search::library::Library;
+use digestbot_telegram::{Options, Stop};
 use teloxide::Bot;
 
 use crate::fake_api::{
@@ -46,7 +46,7 @@ async fn spawn_bot() -> FakeApi {
 async fn spawn_bot_with(before: impl FnOnce(&FakeApi)) -> FakeApi {
     let api = FakeApi::start().await;
     before(&api);
-    tokio::spawn(digestbot::telegram::run(bot_for(&api.url), app_on(&fixture_corpus()), options()));
+    tokio::spawn(digestbot_telegram::run(bot_for(&api.url), app_on(&fixture_corpus()), options()));
     api
 }
 
@@ -280,7 +280,7 @@ async fn one_user_flooding_does_not_keep_another_waiting() {
     let api = FakeApi::start().await;
     // Telegram's own limits: the long section is paced at a message a second.
     let paced = Options { limits: Default::default(), ..options() };
-    tokio::spawn(digestbot::telegram::run(bot_for(&api.url), app, paced));
+    tokio::spawn(digestbot_telegram::run(bot_for(&api.url), app, paced));
     let flooder = 1501;
     let mut flood = vec![message(private_chat(flooder), flooder, &format!("/read {section}"))];
     flood.extend((0..100).map(|_| message(private_chat(flooder), flooder, "/toc")));
@@ -340,7 +340,7 @@ async fn telegram_being_down_at_start_is_retried_until_it_answers() {
 async fn a_rejected_token_stops_the_bot_with_a_reason_instead_of_retrying_forever() {
     let api = FakeApi::start().await;
     api.reject_token();
-    let run = digestbot::telegram::run(bot_for(&api.url), app_on(&fixture_corpus()), options());
+    let run = digestbot_telegram::run(bot_for(&api.url), app_on(&fixture_corpus()), options());
     let stopped = tokio::time::timeout(Duration::from_secs(10), run).await;
     assert_eq!(stopped, Ok(Err(Stop::TokenRejected)));
     assert_eq!(api.get_me_calls(), 1);
@@ -369,7 +369,7 @@ async fn a_long_section_is_split_into_messages_under_the_limit_with_the_buttons_
     let app = app_on(dir.path());
     let section = app.library().corpus.digests[0].speeches[0].sections[0].id.clone();
     let api = FakeApi::start().await;
-    tokio::spawn(digestbot::telegram::run(bot_for(&api.url), app, options()));
+    tokio::spawn(digestbot_telegram::run(bot_for(&api.url), app, options()));
     api.push(message(private_chat(1101), 1101, &format!("/read {section}")));
     api.push(message(private_chat(1101), 1101, "/help"));
     let calls = api
@@ -438,7 +438,7 @@ async fn a_day_long_retry_after_to_several_chats_pauses_sending_only_up_to_the_c
     api.flood(901, 1, 86_400);
     api.flood(902, 1, 86_400);
     let options = Options { max_retry_after: Duration::from_millis(500), ..options() };
-    tokio::spawn(digestbot::telegram::run(bot_for(&api.url), app_on(&fixture_corpus()), options));
+    tokio::spawn(digestbot_telegram::run(bot_for(&api.url), app_on(&fixture_corpus()), options));
     for chat in [901, 902, 903] {
         api.push(message(private_chat(chat), chat, "/help"));
     }

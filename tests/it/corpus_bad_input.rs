@@ -1,6 +1,6 @@
 //! Bad files get a clear problem at `file:line`, never a panic, and cost nothing but themselves.
 
-use digestbot::corpus::{Severity, load_dir};
+use digestbot_corpus::{Severity, load_dir};
 
 use crate::support::fixture_corpus;
 

@@ -10,7 +10,7 @@ use std::path::Path;
 use serde_json::Value;
 use unicode_normalization::UnicodeNormalization;
 
-use digestbot::corpus::{Digest, Severity, Speech};
+use digestbot_corpus::{Digest, Severity, Speech};
 
 use crate::corpus_lossless::breach;
 use crate::support::{fixture, parse_path};
@@ -220,7 +220,8 @@ fn markup_says_what_inference_cannot_a_speaker_over_the_title_and_a_headline_und
 
 #[test]
 fn a_speechs_byline_is_searched_with_its_speaker_and_is_never_a_passage() {
-    let library = digestbot::library::Library::load(&fixture("real-digests"), crate::support::analyzer()).unwrap();
+    let library =
+        digestbot_search::library::Library::load(&fixture("real-digests"), crate::support::analyzer()).unwrap();
     let found = library.search("闫旭", 0, 10).unwrap();
     assert_eq!(found.total, 3, "the three passages of the speech 闫旭 wrote down");
     for hit in &found.hits {

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use digestbot::corpus::{Corpus, LoadOptions, Severity, load_dir, load_dir_with};
+use digestbot_corpus::{Corpus, LoadOptions, Severity, load_dir, load_dir_with};
 use proptest::prelude::*;
 
 use crate::support::fixture_corpus;

@@ -10,7 +10,7 @@ use crate::support::{bench_corpus, fixture, fixture_corpus, parse_bytes};
 const PREFIXES: &[&str] = &["", "# ", "#　", "## ", "##　", "### ", "###　", "@ ", "@　", "> ", ">　", "\\"];
 
 /// Checks the lossless guarantee for one file's text: returns a description of the first breach.
-pub(crate) fn breach(text: &str, digest: &digestbot::corpus::Digest) -> Option<String> {
+pub(crate) fn breach(text: &str, digest: &digestbot_corpus::Digest) -> Option<String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
     let blank = |l: &str| l.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').is_empty();
@@ -68,8 +68,8 @@ fn every_line_of_every_shape_fixture_is_in_exactly_one_place() {
 #[test]
 fn every_file_of_the_bench_corpus_loads_losslessly_without_errors() {
     let Some(dir) = bench_corpus() else { return };
-    let corpus = digestbot::corpus::load_dir(&dir).unwrap();
-    let errors: Vec<_> = corpus.problems.iter().filter(|p| p.severity == digestbot::corpus::Severity::Error).collect();
+    let corpus = digestbot_corpus::load_dir(&dir).unwrap();
+    let errors: Vec<_> = corpus.problems.iter().filter(|p| p.severity == digestbot_corpus::Severity::Error).collect();
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(corpus.digests.len(), 1423);
     for digest in &corpus.digests {
@@ -189,7 +189,7 @@ fn loses_no_line(text: &str) -> Result<(), TestCaseError> {
     let (digest, problems) = parse_bytes("p.txt", text.as_bytes());
     match digest {
         Some(digest) => prop_assert_eq!(breach(text, &digest), None),
-        None => prop_assert!(problems.iter().any(|p| p.severity == digestbot::corpus::Severity::Error)),
+        None => prop_assert!(problems.iter().any(|p| p.severity == digestbot_corpus::Severity::Error)),
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use digestbot::corpus::{Digest, Line, Severity};
+use digestbot_corpus::{Digest, Line, Severity};
 
 use crate::corpus_lossless::breach;
 use crate::support::{analyzer, assert_outlines, fixture, outline, parse_bytes, parse_path};
@@ -23,7 +23,7 @@ fn runs(lines: &[Line]) -> String {
 }
 
 /// The outline, then which lines went to the preamble and to the trailer.
-fn outline_with_furniture(digest: &Digest, problems: &[digestbot::corpus::Problem]) -> String {
+fn outline_with_furniture(digest: &Digest, problems: &[digestbot_corpus::Problem]) -> String {
     let mut out = outline(digest, problems);
     for (place, lines) in [("preamble", &digest.preamble), ("trailer", &digest.trailer)] {
         if !lines.is_empty() {
@@ -153,7 +153,7 @@ fn every_line_of_the_real_reports_and_their_shapes_is_in_exactly_one_place() {
 
 #[test]
 fn furniture_is_never_searched_and_appendices_are() {
-    let library = digestbot::library::Library::load(&fixture("real-reports"), analyzer()).unwrap();
+    let library = digestbot_search::library::Library::load(&fixture("real-reports"), analyzer()).unwrap();
     for furniture in ["扫一扫", "政府信息公开", "戴冰摄", "省长赵刚作", "下载", "收藏"] {
         assert_eq!(library.search(furniture, 0, 10).unwrap().total, 0, "{furniture}");
     }

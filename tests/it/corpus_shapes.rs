@@ -6,7 +6,7 @@ use crate::support::{
 
 #[test]
 fn the_seed_is_one_digest_of_four_speeches_with_their_numbered_sections() {
-    let corpus = digestbot::corpus::load_dir(&fixture_corpus()).unwrap();
+    let corpus = digestbot_corpus::load_dir(&fixture_corpus()).unwrap();
     assert!(corpus.problems.is_empty(), "{:?}", corpus.problems);
     assert_eq!(corpus.digests.len(), 1);
     let d = &corpus.digests[0];
@@ -68,7 +68,7 @@ fn front_matter_overrides_and_adds_to_what_the_text_says() {
 }
 
 /// Every id of a corpus, in corpus order.
-fn ids(corpus: &digestbot::corpus::Corpus) -> Vec<String> {
+fn ids(corpus: &digestbot_corpus::Corpus) -> Vec<String> {
     let mut ids = Vec::new();
     for d in &corpus.digests {
         ids.push(d.id.clone());
@@ -92,7 +92,7 @@ fn fingerprint(ids: &[String]) -> (usize, u64) {
 
 #[test]
 fn ids_are_short_ascii_and_the_same_on_every_load() {
-    let load = || digestbot::corpus::load_dir(&fixture_corpus()).unwrap();
+    let load = || digestbot_corpus::load_dir(&fixture_corpus()).unwrap();
     let first = ids(&load());
     assert_eq!(first, ids(&load()));
     let unique: std::collections::HashSet<_> = first.iter().collect();
@@ -106,12 +106,12 @@ fn ids_are_short_ascii_and_the_same_on_every_load() {
 fn ids_already_shared_in_deep_links_never_change() {
     // Pinned when ids were first derived from text (they followed line numbers before): any change
     // here breaks links people have shared and the daily reading positions.
-    let shipped = ids(&digestbot::corpus::load_dir(&root().join("corpus")).unwrap());
+    let shipped = ids(&digestbot_corpus::load_dir(&root().join("corpus")).unwrap());
     assert_eq!(fingerprint(&shipped), (53, 0x628c_d1f8_010e_861a));
     for id in ["anhui-renda-huiyi_spv62kmzg", "anhui-renda-huiyi_cdqqbqag3", "anhui-renda-huiyi_p946vwwvn"] {
         assert!(shipped.contains(&id.to_string()), "{id}");
     }
-    let shapes = ids(&digestbot::corpus::load_dir(&fixture("shapes")).unwrap());
+    let shapes = ids(&digestbot_corpus::load_dir(&fixture("shapes")).unwrap());
     assert_eq!(fingerprint(&shapes), (90, 0xfc8e_58bb_11c5_bfc1));
     let Some(bench) = bench_library() else { return };
     assert_eq!(fingerprint(&ids(&bench.corpus)), (130_588, 0x76d7_3514_0cd3_f9c8));
@@ -119,7 +119,7 @@ fn ids_already_shared_in_deep_links_never_change() {
 
 #[test]
 fn the_shipped_corpus_loads_without_problems() {
-    let corpus = digestbot::corpus::load_dir(&root().join("corpus")).unwrap();
+    let corpus = digestbot_corpus::load_dir(&root().join("corpus")).unwrap();
     assert!(!corpus.digests.is_empty());
     assert!(corpus.problems.is_empty(), "{:?}", corpus.problems);
 }

@@ -7,11 +7,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use digestbot::app::daily::{Daily, Plan, Schedule, Settings, Store};
-use digestbot::app::reply::Response;
-use digestbot::app::{App, Caller, ManualClock};
-use digestbot::library::Library;
-use digestbot::telegram::Options;
+use digestbot_core::daily::{Daily, Plan, Schedule, Settings, Store};
+use digestbot_core::reply::Response;
+use digestbot_core::{App, Caller, ManualClock};
+use digestbot_search::library::Library;
+use digestbot_telegram::Options;
 use teloxide::Bot;
 
 use crate::bot::options;
@@ -150,7 +150,7 @@ async fn spawn_daily_bot(at: &str, before: impl FnOnce(&FakeApi)) -> DailyBot {
     let api = FakeApi::start().await;
     before(&api);
     let bot = Bot::new("1:DAILY").set_api_url(api.url.parse().unwrap());
-    tokio::spawn(digestbot::telegram::run(bot, app.clone(), options()));
+    tokio::spawn(digestbot_telegram::run(bot, app.clone(), options()));
     DailyBot { api, app, clock, _dir: dir }
 }
 
@@ -444,8 +444,8 @@ async fn a_reply_does_not_wait_behind_a_fan_out_in_progress() {
     let api = FakeApi::start().await;
     let bot = Bot::new("1:FANOUT").set_api_url(api.url.parse().unwrap());
     // Ten messages a second overall: the forty deliveries take four seconds.
-    let limits = digestbot::telegram::Limits { overall_per_sec: 10, ..unlimited() };
-    tokio::spawn(digestbot::telegram::run(bot, app, Options { limits, ..options() }));
+    let limits = digestbot_telegram::Limits { overall_per_sec: 10, ..unlimited() };
+    tokio::spawn(digestbot_telegram::run(bot, app, Options { limits, ..options() }));
     api.wait_until("the fan-out under way", |c| c.iter().any(|c| c.method == "sendmessage")).await;
     // Someone else, and someone whose own section is near the end of the fan-out.
     for chat in [5, 3039] {

@@ -3,8 +3,8 @@
 
 use std::collections::HashSet;
 
-use digestbot::corpus::Digest;
-use digestbot::library::{Library, Target};
+use digestbot_corpus::Digest;
+use digestbot_search::library::{Library, Target};
 
 use crate::support::{bench_library, fixture, fixture_library, parse_bytes, passage_id, section_id, speech_id};
 
@@ -165,7 +165,7 @@ fn ids_are_ascii_at_most_32_characters_and_unique_over_the_bench_corpus() {
     assert!(seen.len() > 100_000, "{} ids", seen.len());
     // `find` reads a digest's elements in turn: every 25th digest is enough to show it.
     let sample = Library::from_corpus(
-        digestbot::corpus::Corpus {
+        digestbot_corpus::Corpus {
             digests: library.corpus.digests.iter().step_by(25).cloned().collect(),
             problems: Vec::new(),
         },

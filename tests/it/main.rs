@@ -11,7 +11,6 @@ mod corpus_lossless;
 mod corpus_real;
 mod corpus_shapes;
 mod daily;
-mod fake_api;
 mod html;
 mod ids;
 mod manage;
@@ -23,3 +22,9 @@ mod reload_index;
 mod search;
 mod support;
 mod webhook;
+
+/// The fake Bot API and the updates to feed it, as every test module names them.
+mod fake_api {
+    pub use digestbot_testkit::fake_api::*;
+    pub use digestbot_testkit::updates::*;
+}

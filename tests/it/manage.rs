@@ -6,11 +6,11 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use digestbot::app::reload::Source;
-use digestbot::app::reply::{Effect, Response};
-use digestbot::app::{App, Caller, Document};
-use digestbot::corpus::LoadOptions;
-use digestbot::library::Library;
+use digestbot_core::admin::reload::CorpusDir;
+use digestbot_core::reply::{Effect, Response};
+use digestbot_core::{App, Caller, Document};
+use digestbot_corpus::LoadOptions;
+use digestbot_search::library::Library;
 use teloxide::Bot;
 
 use crate::bot::options;
@@ -42,7 +42,7 @@ impl Setup {
         std::fs::copy(fixture_corpus().join(SEED), corpus.join(SEED)).unwrap();
         let app = App::new(Library::load(&corpus, analyzer()).unwrap())
             .with_admins([ADMIN, OTHER_ADMIN])
-            .with_source(Source { dir: corpus.clone(), options: LoadOptions::default() });
+            .with_source(CorpusDir { dir: corpus.clone(), options: LoadOptions::default() });
         Setup { root, corpus, app: Arc::new(app) }
     }
 
@@ -266,7 +266,7 @@ fn a_button_whose_passage_a_reload_removed_says_it_no_longer_exists() {
 async fn spawn(setup: &Setup) -> FakeApi {
     let api = FakeApi::start().await;
     let bot = Bot::new("1:MANAGE").set_api_url(api.url.parse().unwrap());
-    tokio::spawn(digestbot::telegram::run(bot, setup.app.clone(), options()));
+    tokio::spawn(digestbot_telegram::run(bot, setup.app.clone(), options()));
     api
 }
 

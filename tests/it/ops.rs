@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use chrono::Utc;
-use digestbot::app::daily::{Schedule, Store};
+use digestbot_core::daily::{Schedule, Store};
 
 use crate::fake_api::FakeApi;
 use crate::support::{fifo, root};
@@ -211,10 +211,10 @@ fn the_systemd_unit_restarts_on_failure_reads_the_token_from_a_file_and_is_harde
     // systemd waits TimeoutStopSec before SIGKILL: longer than the bot's own grace for
     // deliveries, so a graceful stop is never cut short by systemd.
     let timeout: u64 = directives["TimeoutStopSec"].parse().unwrap();
-    assert!(timeout > digestbot::telegram::SHUTDOWN_GRACE.as_secs());
+    assert!(timeout > digestbot_telegram::SHUTDOWN_GRACE.as_secs());
     // Room for both listeners at their cap, and the rest, well above systemd's default 1,024.
     let files: usize = directives["LimitNOFILE"].parse().unwrap();
-    assert!(files >= 4 * digestbot::listen::Limits::default().max_connections && files > 1024, "{files}");
+    assert!(files >= 4 * digestbot_telegram::listen::Limits::default().max_connections && files > 1024, "{files}");
 }
 
 #[test]

@@ -5,12 +5,12 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use digestbot::app::reload::{Outcome, Source};
-use digestbot::app::reply::Effect;
-use digestbot::app::{App, Caller};
-use digestbot::corpus::LoadOptions;
-use digestbot::library::Library;
-use digestbot::telegram::Options;
+use digestbot_core::admin::reload::{CorpusDir, ReloadOutcome};
+use digestbot_core::reply::Effect;
+use digestbot_core::{App, Caller};
+use digestbot_corpus::LoadOptions;
+use digestbot_search::library::Library;
+use digestbot_telegram::Options;
 use teloxide::Bot;
 
 use crate::bot::options;
@@ -25,7 +25,7 @@ fn app_on_copy() -> (tempfile::TempDir, Arc<App>) {
     std::fs::copy(fixture_corpus().join("anhui-renda-huiyi.txt"), dir.path().join("anhui-renda-huiyi.txt")).unwrap();
     let app = App::new(Library::load(dir.path(), analyzer()).unwrap())
         .with_admins([ADMIN])
-        .with_source(Source { dir: dir.path().to_path_buf(), options: LoadOptions::default() });
+        .with_source(CorpusDir { dir: dir.path().to_path_buf(), options: LoadOptions::default() });
     (dir, Arc::new(app))
 }
 
@@ -53,7 +53,7 @@ fn a_corrupt_file_is_named_and_the_old_corpus_keeps_serving() {
     let before = hits(&app, "人大代表");
     std::fs::write(dir.path().join("broken.txt"), [0u8; 4096]).unwrap();
     let outcome = app.reload();
-    let Outcome::Refused { problems } = &outcome else { panic!("{outcome:?}") };
+    let ReloadOutcome::Refused { problems } = &outcome else { panic!("{outcome:?}") };
     assert!(problems.iter().any(|p| p.starts_with("broken.txt:")), "{problems:?}");
     let reply = app.reload_reply(&outcome).messages[0].text.to_plain();
     assert!(reply.contains("没有更新") && reply.contains("broken.txt:"), "{reply}");
@@ -69,14 +69,14 @@ fn an_added_digest_is_served_at_once_and_reported_by_id_and_title() {
     assert!(app.reload_reply(&unchanged).messages[0].text.to_plain().contains("没有变化"));
     add(dir.path(), "second.txt");
     let outcome = app.reload();
-    let Outcome::Reloaded { diff, .. } = &outcome else { panic!("{outcome:?}") };
+    let ReloadOutcome::Reloaded { diff, .. } = &outcome else { panic!("{outcome:?}") };
     assert_eq!(diff.digests_added.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(), ["second"]);
     assert!(diff.digests_removed.is_empty() && diff.passages_removed == 0);
     assert_eq!(hits(&app, "人大代表"), before * 2, "the new digest is searched");
     let reply = app.reload_reply(&outcome).messages[0].text.to_plain();
     assert!(reply.contains("新增摘登（1）") && reply.contains("[second]"), "{reply}");
     std::fs::remove_file(dir.path().join("second.txt")).unwrap();
-    let Outcome::Reloaded { diff, .. } = app.reload() else { panic!() };
+    let ReloadOutcome::Reloaded { diff, .. } = app.reload() else { panic!() };
     assert_eq!(diff.digests_removed.len(), 1);
 }
 
@@ -85,7 +85,7 @@ async fn an_admin_reloads_from_telegram_and_gets_the_answer_in_the_chat() {
     let (dir, app) = app_on_copy();
     let api = FakeApi::start().await;
     let bot = Bot::new("1:RELOAD").set_api_url(api.url.parse().unwrap());
-    tokio::spawn(digestbot::telegram::run(bot, app, Options { ..options() }));
+    tokio::spawn(digestbot_telegram::run(bot, app, Options { ..options() }));
     add(dir.path(), "second.txt");
     api.push(message(private_chat(5), 5, "/reload"));
     api.push(message(private_chat(ADMIN), ADMIN, "/reload"));
@@ -130,7 +130,7 @@ async fn the_command_menu_shows_admin_commands_in_the_admins_chats_only() {
     let (_dir, app) = app_on_copy();
     let api = FakeApi::start().await;
     let bot = Bot::new("1:MENU").set_api_url(api.url.parse().unwrap());
-    tokio::spawn(digestbot::telegram::run(bot, app, options()));
+    tokio::spawn(digestbot_telegram::run(bot, app, options()));
     let calls = api.wait_until("both menus", |c| c.iter().filter(|c| c.method == "setmycommands").count() >= 2).await;
     let menus: Vec<(Option<i64>, Vec<String>)> = calls
         .iter()
@@ -160,7 +160,7 @@ fn fixing_a_typo_is_reported_as_one_passage_changed_in_its_digest_not_half_the_f
     let edited = text.replacen("人大代表", "人大代表们", 1);
     assert_ne!(edited, text);
     std::fs::write(&path, edited).unwrap();
-    let Outcome::Reloaded { diff, .. } = app.reload() else { panic!() };
+    let ReloadOutcome::Reloaded { diff, .. } = app.reload() else { panic!() };
     assert_eq!((diff.passages_added, diff.passages_removed), (1, 1), "{diff:?}");
     assert_eq!(diff.digests_changed.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(), ["anhui-renda-huiyi"]);
     assert!(diff.speeches_added.is_empty() && diff.speeches_removed.is_empty(), "{diff:?}");
@@ -172,7 +172,7 @@ fn an_emptied_corpus_directory_is_refused_and_the_old_corpus_keeps_serving() {
     let before = hits(&app, "人大代表");
     std::fs::remove_file(dir.path().join("anhui-renda-huiyi.txt")).unwrap();
     let outcome = app.reload();
-    let Outcome::Refused { problems } = &outcome else { panic!("{outcome:?}") };
+    let ReloadOutcome::Refused { problems } = &outcome else { panic!("{outcome:?}") };
     assert!(problems.iter().any(|p| p.contains("holds no digest")), "{problems:?}");
     assert_eq!(hits(&app, "人大代表"), before);
 }
@@ -186,7 +186,7 @@ fn files_that_cannot_be_read_are_named_and_the_old_corpus_keeps_serving() {
     // SAFETY: mkfifo with a NUL-terminated path the test owns.
     assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
     let outcome = app.reload();
-    let Outcome::Refused { problems } = &outcome else { panic!("{outcome:?}") };
+    let ReloadOutcome::Refused { problems } = &outcome else { panic!("{outcome:?}") };
     for file in ["dangling.txt:0: error", "pipe.txt:0: error"] {
         assert!(problems.iter().any(|p| p.starts_with(file)), "{file} missing from {problems:?}");
     }
@@ -223,7 +223,7 @@ fn searches_while_a_reload_indexes_a_hundred_new_files_are_all_answered_meanwhil
         answered_meanwhile += 1;
     }
     let outcome = reloading.join().unwrap();
-    assert!(matches!(outcome, Outcome::Reloaded { .. }), "{outcome:?}");
+    assert!(matches!(outcome, ReloadOutcome::Reloaded { .. }), "{outcome:?}");
     // Each search takes milliseconds and the reload a second or more: had searches waited for it,
     // only the one in flight would have been answered before it ended.
     assert!(answered_meanwhile >= 10, "only {answered_meanwhile} searches were answered during the reload");

@@ -6,10 +6,10 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 
-use digestbot::app::App;
-use digestbot::app::reload::{Outcome, Source};
-use digestbot::corpus::{self, LoadOptions};
-use digestbot::library::Library;
+use digestbot_core::App;
+use digestbot_core::admin::reload::{CorpusDir, ReloadOutcome};
+use digestbot_corpus::{self as corpus, LoadOptions};
+use digestbot_search::library::Library;
 
 use crate::support::{analyzer, fixture, fixture_corpus};
 
@@ -250,14 +250,14 @@ fn rewriting_most_of_the_corpus_at_once_still_finds_what_a_fresh_load_finds() {
 fn a_refused_reload_leaves_the_index_right_for_the_next_one() {
     let dir = corpus_dir();
     let app = App::new(Library::load(dir.path(), analyzer()).unwrap())
-        .with_source(Source { dir: dir.path().to_path_buf(), options: LoadOptions::default() });
+        .with_source(CorpusDir { dir: dir.path().to_path_buf(), options: LoadOptions::default() });
     edit(dir.path(), "guangdong.txt", "联合港澳承办十五运会和残特奥会", "联合港澳承办十五运会和鲲鹏杯赛事");
     std::fs::write(dir.path().join("broken.txt"), [0u8; 4096]).unwrap();
-    assert!(matches!(app.reload(), Outcome::Refused { .. }));
+    assert!(matches!(app.reload(), ReloadOutcome::Refused { .. }));
     assert_eq!(hits(&app.library(), "鲲鹏杯"), 0);
     std::fs::remove_file(dir.path().join("broken.txt")).unwrap();
     edit(dir.path(), "beijing.txt", "2026年北京市政府工作报告", "2026年北京市人民政府工作报告");
-    assert!(matches!(app.reload(), Outcome::Reloaded { .. }));
+    assert!(matches!(app.reload(), ReloadOutcome::Reloaded { .. }));
     assert_eq!(hits(&app.library(), "鲲鹏杯"), 1);
     assert_finds_what_a_fresh_load_finds(&app.library(), dir.path());
 }

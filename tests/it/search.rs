@@ -3,8 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use digestbot::library::{Library, SearchError};
-use digestbot::search::{QueryError, words};
+use digestbot_search::library::{Library, SearchError};
+use digestbot_search::{QueryError, words};
 
 use crate::support::{analyzer, bench_library, fixture_library};
 
@@ -51,7 +51,7 @@ fn normalize_all(library: &Library) -> Vec<Normal> {
 /// The substring truth: passages whose normalized text (or speech title, speaker, heading)
 /// contains every term, from speeches a `@` filter keeps.
 fn truth(library: &Library, raw: &str) -> BTreeSet<String> {
-    let q = digestbot::search::parse_query(&analyzer().normalizer, raw).unwrap();
+    let q = digestbot_search::parse_query(&analyzer().normalizer, raw).unwrap();
     passages(library)
         .iter()
         .filter(|(_, text, context, speaker, title)| {
@@ -184,7 +184,7 @@ fn whole_word(library: &Library, id: &str, raw: &str) -> bool {
     a.jieba
         .cut(&term, false)
         .iter()
-        .filter(|w| digestbot::search::is_word(w.word))
+        .filter(|w| digestbot_search::is_word(w.word))
         .all(|w| passage_words.contains(&w.word))
 }
 
@@ -231,7 +231,7 @@ fn snippets_show_the_match_highlighted_in_the_published_text() {
     let results = library.search("人大代表 票决", 0, 10).unwrap();
     assert_eq!(results.total, 1);
     let s = &results.hits[0].snippet;
-    assert!(s.text.chars().count() <= digestbot::search::SNIPPET_CHARS + 2);
+    assert!(s.text.chars().count() <= digestbot_search::SNIPPET_CHARS + 2);
     let marked: Vec<&str> = s.highlights.iter().map(|&(a, b)| &s.text[a..b]).collect();
     assert_eq!(marked, ["人大代表票决"], "adjacent matches merge");
     let results = library.search("人大代表", 0, 10).unwrap();
@@ -274,7 +274,7 @@ fn bad_queries_get_a_clear_answer_and_never_a_panic() {
     }
     assert_eq!(found(library, "\"人大代表").1, found(library, "人大代表").1, "an unbalanced quote is text");
     assert_eq!(found(library, "(人大代表)").0, 7);
-    assert!(digestbot::messages::query_error(&QueryError::NoWords).contains("标点"));
+    assert!(digestbot_core::text::query_error(&QueryError::NoWords).contains("标点"));
 }
 
 #[test]
@@ -342,7 +342,7 @@ fn a_format_character_inside_a_published_word_neither_hides_it_nor_shifts_its_hi
 fn precomposed_and_decomposed_accents_are_the_same_query_and_find_the_same_passages() {
     let (_dir, library) = library_of(&["在Café Lumière座谈。", "在Cafe\u{301} Lumie\u{300}re座谈。", "在cafe里座谈。"]);
     let n = &analyzer().normalizer;
-    let parse = |raw: &str| digestbot::search::parse_query(n, raw).unwrap();
+    let parse = |raw: &str| digestbot_search::parse_query(n, raw).unwrap();
     assert_eq!(parse("café"), parse("cafe\u{301}"));
     assert_eq!(parse("lumière café"), parse("lumie\u{300}re CAFE\u{301}"));
     let (total, ids) = found(&library, "café");

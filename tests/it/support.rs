@@ -1,37 +1,13 @@
 //! Shared helpers: fixture paths, parsing a file, and a readable outline to compare.
 
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use digestbot::corpus::{self, Digest, Problem};
+use digestbot_corpus::{self as corpus, Digest, Problem};
 
-pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-pub fn fixture(relative: &str) -> PathBuf {
-    root().join("tests/fixtures").join(relative)
-}
-
-/// The corpus the tests count on: a copy of the seed, so editing the shipped `corpus/` never
-/// breaks a test.
-pub fn fixture_corpus() -> PathBuf {
-    fixture("corpus")
-}
-
-/// The bench corpus beside the checkout. Its absence fails the test in CI and skips it elsewhere,
-/// so a newcomer's clone without it still runs the rest.
-pub fn bench_corpus() -> Option<PathBuf> {
-    let dir = std::env::var("DIGESTBOT_BENCH_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| root().join("../shared/bench-corpus"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(std::env::var_os("CI").is_none(), "bench corpus {} is missing in CI", dir.display());
-    eprintln!("skipped: no bench corpus at {}", dir.display());
-    None
-}
+pub use digestbot_testkit::fixtures::{
+    analyzer, bench_corpus, bench_library, fixture, fixture_corpus, fixture_library, root,
+};
 
 pub fn parse_bytes(name: &str, bytes: &[u8]) -> (Option<Digest>, Vec<Problem>) {
     let parsed = corpus::parse(name, "t", bytes);
@@ -80,29 +56,6 @@ pub fn assert_same_text(actual: &str, expected: &str, what: &str) {
         e.get(at).unwrap_or(&"<end>"),
         a.get(at).unwrap_or(&"<end>"),
     );
-}
-
-use std::sync::{Arc, OnceLock};
-
-use digestbot::library::Library;
-use digestbot::search::Analyzer;
-
-/// One analyzer per test process: jieba's dictionary takes a third of a second to load.
-pub fn analyzer() -> Arc<Analyzer> {
-    static ANALYZER: OnceLock<Arc<Analyzer>> = OnceLock::new();
-    ANALYZER.get_or_init(|| Arc::new(Analyzer::new())).clone()
-}
-
-/// The fixture corpus, indexed once per test process.
-pub fn fixture_library() -> &'static Library {
-    static LIBRARY: OnceLock<Library> = OnceLock::new();
-    LIBRARY.get_or_init(|| Library::load(&fixture_corpus(), analyzer()).unwrap())
-}
-
-/// The bench corpus, indexed once per test process (None where it is absent, outside CI).
-pub fn bench_library() -> Option<&'static Library> {
-    static LIBRARY: OnceLock<Option<Library>> = OnceLock::new();
-    LIBRARY.get_or_init(|| bench_corpus().map(|dir| Library::load(&dir, analyzer()).unwrap())).as_ref()
 }
 
 /// Parses every `.txt` fixture in `dir` and compares `render`'s outline of it with the `.outline`

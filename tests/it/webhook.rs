@@ -7,10 +7,10 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use digestbot::app::App;
-use digestbot::health::Health;
-use digestbot::library::Library;
-use digestbot::telegram::{Edge, SECRET_HEADER, Webhook};
+use digestbot_core::App;
+use digestbot_search::library::Library;
+use digestbot_telegram::health::Health;
+use digestbot_telegram::{Edge, SECRET_HEADER, Webhook};
 use serde_json::{Value, json};
 use teloxide::Bot;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
@@ -67,7 +67,7 @@ async fn spawn_webhook_bot() -> (FakeApi, String) {
     let bot = Bot::new(TOKEN).set_api_url(api.url.parse().unwrap());
     let app = Arc::new(App::new(Library::load(&fixture_corpus(), analyzer()).unwrap()));
     let edge = Edge { webhook: Some(webhook), health: Health::new() };
-    tokio::spawn(digestbot::telegram::serve(bot, app, options(), edge));
+    tokio::spawn(digestbot_telegram::serve(bot, app, options(), edge));
     api.wait_until("the webhook set", |c| c.iter().any(|c| c.method == "setwebhook")).await;
     (api, address)
 }
@@ -256,7 +256,7 @@ async fn serve_with_a_webhook_answers_posted_updates_and_stops_on_sigterm_deleti
     assert_eq!(set["url"], URL);
     // No secret configured: a random one, of Telegram's alphabet, that is never logged.
     let secret = set["secret_token"].as_str().unwrap().to_string();
-    assert!(digestbot::telegram::valid_secret(&secret) && secret.len() >= 32, "{secret}");
+    assert!(digestbot_telegram::valid_secret(&secret) && secret.len() >= 32, "{secret}");
     assert_eq!(post(&address, 1, message(private_chat(3401), 3401, "/help"), Some(&secret)).await, 200);
     api.wait_until("the answer", |c| !sent_to(c, 3401).is_empty()).await;
     assert_eq!(post(&address, 2, message(private_chat(3402), 3402, "/help"), Some("wrong")).await, 401);
@@ -340,14 +340,14 @@ async fn half_sent_and_surplus_connections_are_closed_and_the_webhook_still_take
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap().to_string();
     let mut webhook = Webhook::new(URL.parse().unwrap(), listener, Some(SECRET.to_string()));
-    webhook.limits = digestbot::listen::Limits {
+    webhook.limits = digestbot_telegram::listen::Limits {
         max_connections: 8,
         header_timeout: Duration::from_millis(300),
         lifetime: Duration::from_secs(30),
     };
     let bot = Bot::new(TOKEN).set_api_url(api.url.parse().unwrap());
     let app = Arc::new(App::new(Library::load(&fixture_corpus(), analyzer()).unwrap()));
-    tokio::spawn(digestbot::telegram::serve(
+    tokio::spawn(digestbot_telegram::serve(
         bot,
         app,
         options(),

@@ -1,0 +1,129 @@
+//! The neutral reply: what to say, with emphasis and links, and which buttons to offer. Each edge
+//! renders it its own way (Telegram HTML and keyboards; plain text and numbered choices).
+
+use crate::action::Action;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    Bold,
+    Italic,
+    /// A link that opens a passage, section or speech: a deep link in Telegram, `/read id` in a
+    /// terminal.
+    Open(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub text: String,
+    pub style: Style,
+}
+
+/// Styled text, built span by span.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rich(pub Vec<Span>);
+
+impl Rich {
+    pub fn new() -> Rich {
+        Rich(Vec::new())
+    }
+
+    pub fn push(&mut self, text: impl Into<String>, style: Style) -> &mut Rich {
+        let text = text.into();
+        if !text.is_empty() {
+            self.0.push(Span { text, style });
+        }
+        self
+    }
+
+    pub fn plain(&mut self, text: impl Into<String>) -> &mut Rich {
+        self.push(text, Style::Plain)
+    }
+
+    pub fn bold(&mut self, text: impl Into<String>) -> &mut Rich {
+        self.push(text, Style::Bold)
+    }
+
+    pub fn italic(&mut self, text: impl Into<String>) -> &mut Rich {
+        self.push(text, Style::Italic)
+    }
+
+    /// A search snippet, its matches in bold.
+    pub fn snippet(&mut self, snippet: &digestbot_search::Snippet) -> &mut Rich {
+        let mut at = 0;
+        for &(a, b) in &snippet.highlights {
+            self.plain(&snippet.text[at..a]);
+            self.bold(&snippet.text[a..b]);
+            at = b;
+        }
+        self.plain(&snippet.text[at..])
+    }
+
+    /// The text without styles.
+    pub fn to_plain(&self) -> String {
+        self.0.iter().map(|s| s.text.as_str()).collect()
+    }
+}
+
+/// Text without styles, as a reply.
+pub fn plain(text: &str) -> Rich {
+    let mut rich = Rich::new();
+    rich.plain(text);
+    rich
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Button {
+    pub label: String,
+    pub action: Action,
+}
+
+/// One message.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Message {
+    pub text: Rich,
+    /// Rows of buttons.
+    pub buttons: Vec<Vec<Button>>,
+}
+
+/// What the bot does in answer to one input.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Response {
+    /// New messages, in order (a long section takes several).
+    pub messages: Vec<Message>,
+    /// Replaces the message a button was pressed on (paging, navigating).
+    pub edit: Option<Message>,
+    /// A short notice for whoever pressed a button (Telegram's callback answer).
+    pub notice: Option<String>,
+    /// Work the edge must start, whose reply comes when it is done.
+    pub effect: Option<Effect>,
+}
+
+/// Slow work an input asks for: the edge runs it off its handler with
+/// [`crate::App::perform`], which answers when it is done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Reload the corpus ([`crate::App::reload`]).
+    Reload,
+    /// Make the corpus change an admin confirmed (the offer with this token), then reload.
+    Apply(u32),
+}
+
+impl Response {
+    pub fn message(message: Message) -> Response {
+        Response { messages: vec![message], ..Response::default() }
+    }
+
+    pub fn text(text: Rich) -> Response {
+        Response::message(Message { text, buttons: Vec::new() })
+    }
+
+    pub fn notice(text: impl Into<String>) -> Response {
+        Response { notice: Some(text.into()), ..Response::default() }
+    }
+
+    /// Nothing at all: silence is the right answer to some input.
+    pub fn silence() -> Response {
+        Response::default()
+    }
+}

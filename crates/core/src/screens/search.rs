@@ -1,0 +1,64 @@
+//! The search screen: a page of hits, each a highlighted snippet with its source and a link to
+//! the passage, and buttons to turn pages that only the searcher may press.
+
+use crate::action::{Action, QueryRef};
+use crate::caller::Caller;
+use crate::query_cache::QueryCache;
+use crate::reply::plain;
+use crate::reply::{Message, Response, Rich, Style};
+use crate::text as msg;
+use crate::widgets::{PAGE_SIZE, pager};
+use digestbot_search::library::{Library, SearchError};
+
+/// Page `page` (from 0) of the hits for `query`; a page past the end shows the last one.
+pub(crate) fn page(library: &Library, queries: &QueryCache, caller: Caller, query: &str, page: usize) -> Response {
+    let results = match library.search(query, page.saturating_mul(PAGE_SIZE), PAGE_SIZE) {
+        Ok(results) => results,
+        Err(SearchError::Query(e)) => return Response::text(plain(&msg::query_error(&e))),
+        Err(SearchError::Index(e)) => {
+            tracing::error!(query, "search failed: {e}");
+            return Response::text(plain(msg::SEARCH_FAILED));
+        }
+    };
+    if results.total == 0 {
+        return Response::text(plain(&msg::no_results(query)));
+    }
+    let pages = results.total.div_ceil(PAGE_SIZE);
+    if results.hits.is_empty() {
+        // A page past the end (the corpus shrank under an old button, or a forged one).
+        return self::page(library, queries, caller, query, pages - 1);
+    }
+    let mut text = Rich::new();
+    text.bold(msg::search_header(query, results.total, page + 1, pages));
+    for (n, hit) in results.hits.iter().enumerate() {
+        text.plain(format!("\n\n{}. ", page * PAGE_SIZE + n + 1));
+        text.snippet(&hit.snippet);
+        if let Some(at) = hit.loc.resolve(&library.corpus) {
+            text.plain("\n");
+            text.italic(msg::source(&at));
+            text.plain(" ");
+            text.push(msg::OPEN_PASSAGE, Style::Open(at.passage.id.clone()));
+        }
+    }
+    let widest = |query| Action::Page { owner: caller.user, page: pages as u32, query };
+    let query_ref = button_query(queries, caller, query, widest);
+    let row = pager(page, pages, |p| Action::Page { owner: caller.user, page: p, query: query_ref.clone() });
+    let buttons = if row.is_empty() { Vec::new() } else { vec![row] };
+    Response::message(Message { text, buttons })
+}
+
+/// How paging buttons name a query: written into them when it fits in Telegram's 64 bytes of
+/// callback data (`widest` is the longest such button), else by the searcher's key into the cache.
+pub(crate) fn button_query(
+    queries: &QueryCache,
+    caller: Caller,
+    query: &str,
+    widest: impl Fn(QueryRef) -> Action,
+) -> QueryRef {
+    let inline = QueryRef::Inline(query.to_string());
+    if widest(inline.clone()).encode().is_some() {
+        inline
+    } else {
+        QueryRef::Cached(queries.insert(caller.user, query))
+    }
+}

@@ -1,0 +1,264 @@
+//! Daily sections at the edge: the scheduler that sleeps until the next delivery is due, and the
+//! pass that sends what is due through each chat's queue and the outbox. `digestbot deliver` runs
+//! the same pass once.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use teloxide::types::{ChatId, MessageId, ThreadId};
+use tokio::task::JoinSet;
+
+use crate::health::Health;
+use crate::in_flight::InFlight;
+use crate::outbox::{Failure, Outbox, Place, Priority, Request, Slot};
+use crate::render;
+use digestbot_core::App;
+use digestbot_core::daily::{Daily, Due};
+use digestbot_core::telemetry as metric;
+use digestbot_search::library::Library;
+
+/// The longest the scheduler sleeps without looking again: the wall clock can be set or jump
+/// (a suspended machine) while a monotonic sleep runs.
+const LONGEST_SLEEP: Duration = Duration::from_secs(3600);
+/// The shortest: a delivery still due right after a pass could not be claimed (the database
+/// failed), and is tried again after this rather than in a tight loop.
+const SHORTEST_SLEEP: Duration = Duration::from_secs(1);
+
+/// What one pass did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Report {
+    /// Deliveries sent whole.
+    pub delivered: usize,
+    /// Chats that could not be delivered to any more (their daily section stopped).
+    pub stopped: usize,
+}
+
+/// The deliveries of one pass, being sent.
+pub struct Pass {
+    sending: JoinSet<Outcome>,
+}
+
+enum Outcome {
+    Delivered,
+    /// The chat cannot be written to any more.
+    Stopped,
+    /// The chat stopped its daily section while the delivery waited.
+    Skipped,
+    Failed,
+}
+
+impl Outcome {
+    /// The label of the outcome.
+    fn kind(&self) -> &'static str {
+        match self {
+            Outcome::Delivered => "delivered",
+            Outcome::Stopped => "stopped",
+            Outcome::Skipped => "skipped",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+impl Pass {
+    /// Whether the pass started nothing.
+    pub fn is_empty(&self) -> bool {
+        self.sending.is_empty()
+    }
+
+    /// Waits until every delivery of the pass is over.
+    pub async fn finish(mut self) -> Report {
+        let mut report = Report::default();
+        while let Some(outcome) = self.sending.join_next().await {
+            match outcome {
+                Ok(Outcome::Delivered) => report.delivered += 1,
+                Ok(Outcome::Stopped) => report.stopped += 1,
+                Ok(Outcome::Skipped | Outcome::Failed) | Err(_) => {}
+            }
+        }
+        report
+    }
+}
+
+/// Starts every delivery due at `now`: each is claimed, waits for its turn among deliveries, then
+/// goes into its chat's queue behind what is queued there. Returns at once; [`Pass::finish`] waits
+/// for the sending.
+pub async fn start_pass(app: &App, outbox: &Arc<Outbox>, me: &str, now: DateTime<Utc>) -> Pass {
+    let mut sending = JoinSet::new();
+    let Some(daily) = app.daily().cloned() else { return Pass { sending } };
+    let (library, me) = (app.library(), me.to_string());
+    // Reading the database, rendering and claiming thousands of deliveries is blocking work: off
+    // the async workers, which answer people meanwhile.
+    let claiming = daily.clone();
+    let claimed = tokio::task::spawn_blocking(move || claim_due(&claiming, &library, &me, now)).await;
+    let claimed = claimed.unwrap_or_default();
+    if !claimed.is_empty() {
+        metrics::counter!(metric::DELIVERY_PASSES).increment(1);
+    }
+    for (due, parts) in claimed {
+        let (daily, outbox) = (daily.clone(), outbox.clone());
+        sending.spawn(async move {
+            // Its turn first, then its chat's queue: a reply to that chat is never queued behind a
+            // delivery still waiting for its turn.
+            let slot = outbox.slot(Priority::Delivery).await;
+            let (done, outcome) = tokio::sync::oneshot::channel();
+            let (chat, queues, sender) = (due.chat, outbox.queues().clone(), outbox.clone());
+            let job = async move {
+                let _ = done.send(deliver(&daily, &sender, due, parts, slot).await);
+            };
+            queues.push_waiting(chat, Box::pin(job)).await;
+            let outcome = outcome.await.unwrap_or(Outcome::Failed);
+            metrics::counter!(metric::DELIVERIES, "outcome" => outcome.kind()).increment(1);
+            outcome
+        });
+    }
+    Pass { sending }
+}
+
+/// The deliveries due at `now`, rendered and claimed.
+fn claim_due(daily: &Daily, library: &Library, me: &str, now: DateTime<Utc>) -> Vec<(Due, Vec<String>)> {
+    let due = match daily.due(library, now) {
+        Ok(due) => due,
+        Err(e) => {
+            tracing::error!("cannot read the daily deliveries: {e}");
+            return Vec::new();
+        }
+    };
+    let mut claimed = Vec::new();
+    for due in due {
+        let parts = render::html(&due.message.text, me);
+        match daily.claim(&due, parts.len() as u32, now) {
+            Ok(true) => claimed.push((due, parts)),
+            Ok(false) => {}
+            Err(e) => tracing::error!(chat = due.chat, "cannot claim a delivery: {e}"),
+        }
+    }
+    claimed
+}
+
+/// Sends what is left of one delivery, recording each message that goes.
+async fn deliver(daily: &Daily, outbox: &Outbox, due: Due, parts: Vec<String>, slot: Slot) -> Outcome {
+    let mut due = due;
+    let mut slot = Some(slot);
+    let mut place = Place { chat: ChatId(due.chat), thread: due.thread.map(|t| ThreadId(MessageId(t))) };
+    let mut outcome = Outcome::Delivered;
+    for (i, html) in parts.into_iter().enumerate().skip(due.sent as usize) {
+        // A chat that stopped its daily section while this waited gets nothing more of it.
+        if !daily.wanted(&due) {
+            outcome = Outcome::Skipped;
+            break;
+        }
+        let priority = if slot.is_some() { Priority::Delivery } else { Priority::Continuation };
+        match outbox.send_in(slot.take(), priority, Request::Send { place, html, keyboard: None }).await {
+            Ok(sent) => {
+                metrics::counter!(metric::DELIVERED_MESSAGES).increment(1);
+                if let Some(new) = sent.moved_to {
+                    daily.moved(place.chat.0, new.0);
+                    place.chat = new;
+                    due.chat = new.0;
+                }
+                if let Err(e) = daily.progress(&due, i as u32 + 1) {
+                    tracing::error!(chat = due.chat, "cannot record a delivered message: {e}");
+                }
+            }
+            Err(Failure::Gone(reason)) => {
+                daily.gone(place.chat.0, &reason);
+                outcome = Outcome::Stopped;
+                break;
+            }
+            // Left unfinished, to be resumed once the bot has a token Telegram takes.
+            Err(Failure::TokenRejected) => {
+                tracing::error!(chat = due.chat, "Telegram rejects the token; the delivery waits");
+                daily.done(&due);
+                return Outcome::Failed;
+            }
+            Err(failure) => {
+                // Telegram refuses this message for what it is: sending it again cannot help.
+                tracing::error!(chat = place.chat.0, "a delivery was refused: {failure:?}");
+                outcome = Outcome::Failed;
+                break;
+            }
+        }
+    }
+    if matches!(outcome, Outcome::Delivered | Outcome::Failed) {
+        // Over, however many parts the claim counted (a corpus changed since may split it
+        // otherwise).
+        daily.finish(&due);
+    }
+    daily.done(&due);
+    outcome
+}
+
+/// Runs [`schedule`], starting it again should it ever fail: a bot meant to run for months must
+/// not stop delivering, silently, over one bad moment. Aborting it stops passes from starting;
+/// the passes already started go on, counted in `passes`. `health` hears whether it runs, so that
+/// a scheduler that failed, or ended, is seen from outside.
+pub(crate) async fn supervise(app: Arc<App>, outbox: Arc<Outbox>, me: String, passes: InFlight, health: Arc<Health>) {
+    loop {
+        let scheduling = schedule(app.clone(), outbox.clone(), me.clone(), passes.clone());
+        let running = health.scheduler_running();
+        let mut running = Running(tokio::spawn(async move {
+            let _running = running;
+            scheduling.await
+        }));
+        match (&mut running.0).await {
+            Err(e) if e.is_panic() => {
+                metrics::counter!(metric::SCHEDULER_RESTARTS).increment(1);
+                tracing::error!("the daily scheduler failed; starting it again in {RESTART_AFTER:?}");
+                tokio::time::sleep(RESTART_AFTER).await;
+            }
+            _ => return,
+        }
+    }
+}
+
+/// A wait before the scheduler starts again after a failure, so that a failure on every start
+/// does not spin.
+const RESTART_AFTER: Duration = Duration::from_secs(10);
+
+/// The scheduler's task, stopped with the supervisor that holds it.
+struct Running(tokio::task::JoinHandle<()>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Delivers daily sections as they fall due, until the task is stopped: sleeps until the next due
+/// time, or until a subscription or the plan changes. Each pass is counted in `passes` until it
+/// is over.
+pub(crate) async fn schedule(app: Arc<App>, outbox: Arc<Outbox>, me: String, passes: InFlight) {
+    let Some(daily) = app.daily().cloned() else { return };
+    loop {
+        // Registered before looking, so a change made during the pass is not missed.
+        let changed = daily.changed().notified();
+        tokio::pin!(changed);
+        changed.as_mut().enable();
+        let now = app.utc();
+        let pass = start_pass(&app, &outbox, &me, now).await;
+        let counted = passes.start();
+        // Sent in the background: the next pass may be due before a big fan-out ends.
+        tokio::spawn(async move {
+            let _counted = counted;
+            let report = pass.finish().await;
+            if report != Report::default() {
+                tracing::info!(delivered = report.delivered, stopped = report.stopped, "daily deliveries sent");
+            }
+        });
+        let (looking, now) = (daily.clone(), app.utc());
+        let next = tokio::task::spawn_blocking(move || looking.next_due(now)).await;
+        let sleep = match next.unwrap_or(Ok(Some(now))) {
+            Ok(Some(at)) => (at - app.utc()).to_std().unwrap_or(Duration::ZERO).clamp(SHORTEST_SLEEP, LONGEST_SLEEP),
+            Ok(None) => LONGEST_SLEEP,
+            Err(e) => {
+                tracing::error!("cannot read the daily schedule: {e}");
+                Duration::from_secs(60)
+            }
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(sleep) => {}
+            _ = changed => {}
+        }
+    }
+}
