@@ -69,3 +69,34 @@ pub fn report(done: Result<(), Failure>) -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    #[test]
+    fn each_failure_has_its_exit_code() {
+        let held = LockError::Held(PathBuf::from("db.lock"));
+        let io = LockError::Io(PathBuf::from("db.lock"), std::io::Error::other("read-only"));
+        let cases = [
+            (Failure::usage("bad config"), 2),
+            (Failure::ReportedUsage, 2),
+            (Failure::from(held), 3),
+            (Failure::from(io), 1),
+            (Failure::failed("cannot listen"), 1),
+            (Failure::Reported, 1),
+        ];
+        for (failure, code) in cases {
+            assert_eq!(failure.code(), ExitCode::from(code), "{failure:?}");
+        }
+    }
+
+    #[test]
+    fn a_held_lock_is_told_with_its_cause_kept() {
+        let failure = Failure::from(LockError::Held(PathBuf::from("data/db.lock")));
+        assert!(failure.to_string().starts_with("digestbot: another digestbot process"), "{failure}");
+        assert!(std::error::Error::source(&failure).is_some(), "the lock error is the cause");
+    }
+}

@@ -3,40 +3,18 @@
 //! Telegram's errors and outages, and the logs. What the bot answers is tested as values in
 //! `app.rs`. Telegram's rate limits are lifted here, so no test waits on its pacing.
 
-use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
-use digestbot_core::App;
-use digestbot_search::library::Library;
 use digestbot_telegram::{Options, Stop};
-use teloxide::Bot;
 
 use crate::fake_api::{
     BOT_USERNAME, Call, FakeApi, callback, callback_on_inaccessible, edited, inline_query, message, private_chat,
-    sticker, topic_message, unlimited,
+    sticker, topic_message,
 };
-use crate::support::{analyzer, fixture_corpus};
+use crate::support::fixture_corpus;
 
-const TOKEN: &str = "123456:SECRET-TEST-TOKEN";
-
-/// Unthrottled, and quick to retry: no test waits on Telegram's pacing or on real backoff.
-pub fn options() -> Options {
-    Options {
-        limits: unlimited(),
-        retry_delay: Duration::from_millis(10),
-        max_retry_delay: Duration::from_millis(50),
-        ..Options::default()
-    }
-}
-
-fn bot_for(api_url: &str) -> Bot {
-    Bot::new(TOKEN).set_api_url(api_url.parse().unwrap())
-}
-
-fn app_on(dir: &Path) -> Arc<App> {
-    Arc::new(App::new(Library::load(dir, analyzer()).unwrap()))
-}
+pub use digestbot_testkit::options;
+use digestbot_testkit::{TOKEN, TestBot};
 
 /// Starts the bot on the fixture corpus against a fresh fake server.
 async fn spawn_bot() -> FakeApi {
@@ -44,10 +22,7 @@ async fn spawn_bot() -> FakeApi {
 }
 
 async fn spawn_bot_with(before: impl FnOnce(&FakeApi)) -> FakeApi {
-    let api = FakeApi::start().await;
-    before(&api);
-    tokio::spawn(digestbot_telegram::run(bot_for(&api.url), app_on(&fixture_corpus()), options()));
-    api
+    TestBot::with().start_with(before).await.detach()
 }
 
 fn to_chat(calls: &[Call], method: &str, chat: i64) -> Vec<Call> {
@@ -275,12 +250,11 @@ fn long_section_corpus(paragraphs: usize) -> tempfile::TempDir {
 #[tokio::test]
 async fn one_user_flooding_does_not_keep_another_waiting() {
     let dir = long_section_corpus(125);
-    let app = app_on(dir.path());
-    let section = app.library().corpus.digests[0].speeches[0].sections[0].id.clone();
-    let api = FakeApi::start().await;
     // Telegram's own limits: the long section is paced at a message a second.
     let paced = Options { limits: Default::default(), ..options() };
-    tokio::spawn(digestbot_telegram::run(bot_for(&api.url), app, paced));
+    let bot = TestBot::with().corpus(dir.path()).options(paced).start().await;
+    let section = bot.app.library().corpus.digests[0].speeches[0].sections[0].id.clone();
+    let api = bot.api.clone();
     let flooder = 1501;
     let mut flood = vec![message(private_chat(flooder), flooder, &format!("/read {section}"))];
     flood.extend((0..100).map(|_| message(private_chat(flooder), flooder, "/toc")));
@@ -338,12 +312,9 @@ async fn telegram_being_down_at_start_is_retried_until_it_answers() {
 
 #[tokio::test]
 async fn a_rejected_token_stops_the_bot_with_a_reason_instead_of_retrying_forever() {
-    let api = FakeApi::start().await;
-    api.reject_token();
-    let run = digestbot_telegram::run(bot_for(&api.url), app_on(&fixture_corpus()), options());
-    let stopped = tokio::time::timeout(Duration::from_secs(10), run).await;
-    assert_eq!(stopped, Ok(Err(Stop::TokenRejected)));
-    assert_eq!(api.get_me_calls(), 1);
+    let mut bot = TestBot::with().start_with(FakeApi::reject_token).await;
+    assert_eq!(bot.stopped(Duration::from_secs(10)).await, Some(Err(Stop::TokenRejected)));
+    assert_eq!(bot.api.get_me_calls(), 1);
 }
 
 #[tokio::test]
@@ -366,10 +337,9 @@ async fn a_long_section_is_split_into_messages_under_the_limit_with_the_buttons_
     let body: Vec<String> = (0..25).map(|i| format!("{paragraph}{i}")).collect();
     std::fs::write(dir.path().join("long.txt"), format!("长文摘登\n一篇很长的发言\n中共某市委\n{}\n", body.join("\n")))
         .unwrap();
-    let app = app_on(dir.path());
-    let section = app.library().corpus.digests[0].speeches[0].sections[0].id.clone();
-    let api = FakeApi::start().await;
-    tokio::spawn(digestbot_telegram::run(bot_for(&api.url), app, options()));
+    let bot = TestBot::with().corpus(dir.path()).start().await;
+    let section = bot.app.library().corpus.digests[0].speeches[0].sections[0].id.clone();
+    let api = bot.api.clone();
     api.push(message(private_chat(1101), 1101, &format!("/read {section}")));
     api.push(message(private_chat(1101), 1101, "/help"));
     let calls = api
@@ -433,12 +403,16 @@ async fn the_token_never_reaches_the_logs_even_when_a_server_quotes_it_back() {
 
 #[tokio::test]
 async fn a_day_long_retry_after_to_several_chats_pauses_sending_only_up_to_the_cap_then_tries_again() {
-    let api = FakeApi::start().await;
-    // Two chats told to wait a day, within a second: the bot as a whole is being refused.
-    api.flood(901, 1, 86_400);
-    api.flood(902, 1, 86_400);
     let options = Options { max_retry_after: Duration::from_millis(500), ..options() };
-    tokio::spawn(digestbot_telegram::run(bot_for(&api.url), app_on(&fixture_corpus()), options));
+    let api = TestBot::with()
+        .options(options)
+        .start_with(|api| {
+            // Two chats told to wait a day, within a second: the bot as a whole is being refused.
+            api.flood(901, 1, 86_400);
+            api.flood(902, 1, 86_400);
+        })
+        .await
+        .detach();
     for chat in [901, 902, 903] {
         api.push(message(private_chat(chat), chat, "/help"));
     }

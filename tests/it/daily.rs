@@ -12,7 +12,6 @@ use digestbot_core::reply::Response;
 use digestbot_core::{App, Caller, ManualClock};
 use digestbot_search::library::Library;
 use digestbot_telegram::Options;
-use teloxide::Bot;
 
 use crate::bot::options;
 use crate::fake_api::{
@@ -20,6 +19,7 @@ use crate::fake_api::{
     private_chat, topic_message, unlimited,
 };
 use crate::support::{analyzer, fixture_corpus, fixture_library};
+use digestbot_testkit::TestBot;
 
 const GROUP: i64 = -1001;
 
@@ -136,22 +136,9 @@ fn without_a_database_the_daily_commands_say_they_are_for_telegram() {
 
 // The real dispatcher and scheduler.
 
-struct DailyBot {
-    api: FakeApi,
-    app: Arc<App>,
-    clock: Arc<ManualClock>,
-    _dir: tempfile::TempDir,
-}
-
 /// The bot with daily sections, its clock at `at`, against a fresh fake server.
-async fn spawn_daily_bot(at: &str, before: impl FnOnce(&FakeApi)) -> DailyBot {
-    let dir = tempfile::tempdir().unwrap();
-    let (app, clock) = app_at(&dir.path().join("db.sqlite3"), at);
-    let api = FakeApi::start().await;
-    before(&api);
-    let bot = Bot::new("1:DAILY").set_api_url(api.url.parse().unwrap());
-    tokio::spawn(digestbot_telegram::run(bot, app.clone(), options()));
-    DailyBot { api, app, clock, _dir: dir }
+async fn spawn_daily_bot(at: &str, before: impl FnOnce(&FakeApi)) -> TestBot {
+    TestBot::with().at(at).start_with(before).await
 }
 
 fn to_chat(calls: &[Call], chat: i64) -> Vec<Call> {
@@ -240,7 +227,7 @@ async fn the_section_arrives_at_the_local_time_in_the_topic_once_and_daily_tells
 }
 
 /// Subscribes `chat` (a private chat) and makes its section due: the clock goes past 08:00.
-async fn subscribe_and_pass_eight(bot: &DailyBot, chats: &[i64]) {
+async fn subscribe_and_pass_eight(bot: &TestBot, chats: &[i64]) {
     for &chat in chats {
         bot.api.push(message(private_chat(chat), chat, "/subscribe"));
         messages_to(&bot.api, chat, 1).await;
@@ -249,13 +236,13 @@ async fn subscribe_and_pass_eight(bot: &DailyBot, chats: &[i64]) {
     bot.api.push(message(private_chat(999), 999, "/subscribe 23:00"));
 }
 
-fn subscription(bot: &DailyBot, chat: i64) -> String {
+fn subscription(bot: &TestBot, chat: i64) -> String {
     bot.app.handle_text(Caller::private(chat), "/daily", BOT_USERNAME).messages[0].text.to_plain()
 }
 
 /// Waits (up to 30 s) until `chat`'s `/daily` says `what`: the bot records what Telegram answered
 /// after the answer arrives.
-async fn eventually_says(bot: &DailyBot, chat: i64, what: &str) {
+async fn eventually_says(bot: &TestBot, chat: i64, what: &str) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while !subscription(bot, chat).contains(what) {
         assert!(tokio::time::Instant::now() < deadline, "{chat} never said {what}: {}", subscription(bot, chat));
@@ -440,12 +427,15 @@ async fn a_reply_does_not_wait_behind_a_fan_out_in_progress() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db.sqlite3");
     subscribe_in(&db, 3000..3040);
-    let (app, _) = app_at(&db, "2026-11-30T08:05:00Z");
-    let api = FakeApi::start().await;
-    let bot = Bot::new("1:FANOUT").set_api_url(api.url.parse().unwrap());
     // Ten messages a second overall: the forty deliveries take four seconds.
     let limits = digestbot_telegram::Limits { overall_per_sec: 10, ..unlimited() };
-    tokio::spawn(digestbot_telegram::run(bot, app, Options { limits, ..options() }));
+    let bot = TestBot::with()
+        .at("2026-11-30T08:05:00Z")
+        .options(Options { limits, ..options() })
+        .config(move |config| config.database = db)
+        .start()
+        .await;
+    let api = &bot.api;
     api.wait_until("the fan-out under way", |c| c.iter().any(|c| c.method == "sendmessage")).await;
     // Someone else, and someone whose own section is near the end of the fan-out.
     for chat in [5, 3039] {

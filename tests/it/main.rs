@@ -13,6 +13,7 @@ mod corpus_shapes;
 mod daily;
 mod html;
 mod ids;
+mod layering;
 mod manage;
 mod metrics;
 mod ops;

@@ -11,11 +11,10 @@ use digestbot_core::reply::{Effect, Response};
 use digestbot_core::{App, Caller, Document};
 use digestbot_corpus::LoadOptions;
 use digestbot_search::library::Library;
-use teloxide::Bot;
 
-use crate::bot::options;
 use crate::fake_api::{BOT_USERNAME, Call, FakeApi, callback, document, photo};
 use crate::support::{analyzer, fixture, fixture_corpus};
+use digestbot_testkit::TestBot;
 
 const ADMIN: i64 = 77;
 const OTHER_ADMIN: i64 = 78;
@@ -264,10 +263,7 @@ fn a_button_whose_passage_a_reload_removed_says_it_no_longer_exists() {
 // Over Telegram.
 
 async fn spawn(setup: &Setup) -> FakeApi {
-    let api = FakeApi::start().await;
-    let bot = Bot::new("1:MANAGE").set_api_url(api.url.parse().unwrap());
-    tokio::spawn(digestbot_telegram::run(bot, setup.app.clone(), options()));
-    api
+    TestBot::with().serving(setup.app.clone()).start().await.detach()
 }
 
 fn messages_to(calls: &[Call], chat: i64) -> Vec<&Call> {

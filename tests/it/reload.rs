@@ -10,12 +10,10 @@ use digestbot_core::reply::Effect;
 use digestbot_core::{App, Caller};
 use digestbot_corpus::LoadOptions;
 use digestbot_search::library::Library;
-use digestbot_telegram::Options;
-use teloxide::Bot;
 
-use crate::bot::options;
-use crate::fake_api::{BOT_USERNAME, FakeApi, message, private_chat};
+use crate::fake_api::{BOT_USERNAME, message, private_chat};
 use crate::support::{analyzer, fixture_corpus};
+use digestbot_testkit::TestBot;
 
 const ADMIN: i64 = 77;
 
@@ -82,10 +80,9 @@ fn an_added_digest_is_served_at_once_and_reported_by_id_and_title() {
 
 #[tokio::test]
 async fn an_admin_reloads_from_telegram_and_gets_the_answer_in_the_chat() {
-    let (dir, app) = app_on_copy();
-    let api = FakeApi::start().await;
-    let bot = Bot::new("1:RELOAD").set_api_url(api.url.parse().unwrap());
-    tokio::spawn(digestbot_telegram::run(bot, app, Options { ..options() }));
+    let (dir, _) = app_on_copy();
+    let bot = TestBot::with().corpus(dir.path()).admins([ADMIN]).start().await;
+    let api = &bot.api;
     add(dir.path(), "second.txt");
     api.push(message(private_chat(5), 5, "/reload"));
     api.push(message(private_chat(ADMIN), ADMIN, "/reload"));
@@ -127,10 +124,9 @@ fn help_mentions_the_admin_commands_to_admins_only() {
 
 #[tokio::test]
 async fn the_command_menu_shows_admin_commands_in_the_admins_chats_only() {
-    let (_dir, app) = app_on_copy();
-    let api = FakeApi::start().await;
-    let bot = Bot::new("1:MENU").set_api_url(api.url.parse().unwrap());
-    tokio::spawn(digestbot_telegram::run(bot, app, options()));
+    let (dir, _) = app_on_copy();
+    let bot = TestBot::with().corpus(dir.path()).admins([ADMIN]).start().await;
+    let api = &bot.api;
     let calls = api.wait_until("both menus", |c| c.iter().filter(|c| c.method == "setmycommands").count() >= 2).await;
     let menus: Vec<(Option<i64>, Vec<String>)> = calls
         .iter()

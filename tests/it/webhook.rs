@@ -7,18 +7,14 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use digestbot_core::App;
-use digestbot_search::library::Library;
-use digestbot_telegram::health::Health;
-use digestbot_telegram::{Edge, SECRET_HEADER, Webhook};
+use digestbot_telegram::{SECRET_HEADER, Webhook};
 use serde_json::{Value, json};
-use teloxide::Bot;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
 use tokio::sync::Notify;
 
-use crate::bot::options;
 use crate::fake_api::{Call, FakeApi, inline_query, message, private_chat};
-use crate::support::{analyzer, fixture_corpus, root};
+use crate::support::{fixture_corpus, root};
+use digestbot_testkit::TestBot;
 
 const TOKEN: &str = "123456:WEBHOOK-TEST-TOKEN";
 const SECRET: &str = "the-webhook-secret_42";
@@ -60,14 +56,10 @@ async fn post(address: &str, id: i64, mut update: Value, secret: Option<&str>) -
 /// The bot in this process, taking updates by webhook on a free port: the fake API and the
 /// listen address.
 async fn spawn_webhook_bot() -> (FakeApi, String) {
-    let api = FakeApi::start().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap().to_string();
     let webhook = Webhook::new(URL.parse().unwrap(), listener, Some(SECRET.to_string()));
-    let bot = Bot::new(TOKEN).set_api_url(api.url.parse().unwrap());
-    let app = Arc::new(App::new(Library::load(&fixture_corpus(), analyzer()).unwrap()));
-    let edge = Edge { webhook: Some(webhook), health: Health::new() };
-    tokio::spawn(digestbot_telegram::serve(bot, app, options(), edge));
+    let api = TestBot::with().webhook(webhook).start().await.detach();
     api.wait_until("the webhook set", |c| c.iter().any(|c| c.method == "setwebhook")).await;
     (api, address)
 }
@@ -336,7 +328,6 @@ async fn closed_within(stream: &mut tokio::net::TcpStream, limit: Duration) -> b
 
 #[tokio::test]
 async fn half_sent_and_surplus_connections_are_closed_and_the_webhook_still_takes_updates() {
-    let api = FakeApi::start().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap().to_string();
     let mut webhook = Webhook::new(URL.parse().unwrap(), listener, Some(SECRET.to_string()));
@@ -345,14 +336,8 @@ async fn half_sent_and_surplus_connections_are_closed_and_the_webhook_still_take
         header_timeout: Duration::from_millis(300),
         lifetime: Duration::from_secs(30),
     };
-    let bot = Bot::new(TOKEN).set_api_url(api.url.parse().unwrap());
-    let app = Arc::new(App::new(Library::load(&fixture_corpus(), analyzer()).unwrap()));
-    tokio::spawn(digestbot_telegram::serve(
-        bot,
-        app,
-        options(),
-        Edge { webhook: Some(webhook), health: Health::new() },
-    ));
+    let bot = TestBot::with().webhook(webhook).start().await;
+    let api = &bot.api;
     api.wait_until("the webhook set", |c| c.iter().any(|c| c.method == "setwebhook")).await;
     // Slowloris: headers begun and never finished, on more connections than the cap.
     let mut slow = Vec::new();

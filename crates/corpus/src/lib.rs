@@ -5,6 +5,7 @@ mod decode;
 pub mod ids;
 mod load;
 mod model;
+mod names;
 mod parse;
 mod people;
 

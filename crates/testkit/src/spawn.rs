@@ -11,7 +11,8 @@ use digestbot::application::{self, Application, Env, Parts};
 use digestbot::config::Config;
 use digestbot_core::daily::Lock;
 use digestbot_core::{App, ManualClock};
-use digestbot_telegram::{Limits, Options, Stop};
+use digestbot_telegram::health::Health;
+use digestbot_telegram::{Edge, Limits, Options, Stop, Webhook};
 use tokio::task::JoinHandle;
 
 use crate::fake_api::FakeApi;
@@ -41,11 +42,20 @@ pub struct Spawn {
     options: Options,
     config: Option<ConfigChange>,
     app: Option<Arc<App>>,
+    webhook: Option<Webhook>,
 }
 
 impl Default for Spawn {
     fn default() -> Self {
-        Spawn { corpus: fixture_corpus(), admins: Vec::new(), at: None, options: options(), config: None, app: None }
+        Spawn {
+            corpus: fixture_corpus(),
+            admins: Vec::new(),
+            at: None,
+            options: options(),
+            config: None,
+            app: None,
+            webhook: None,
+        }
     }
 }
 
@@ -75,6 +85,12 @@ impl Spawn {
     /// Changes the config the bot is built from, after the corpus, database and admins are set.
     pub fn config(mut self, change: impl FnOnce(&mut Config) + 'static) -> Spawn {
         self.config = Some(Box::new(change));
+        self
+    }
+
+    /// Take updates by this webhook instead of long polling.
+    pub fn webhook(mut self, webhook: Webhook) -> Spawn {
+        self.webhook = Some(webhook);
         self
     }
 
@@ -113,8 +129,9 @@ impl Spawn {
                 (bot, app, Some(lock))
             }
         };
-        let task = tokio::spawn(digestbot_telegram::run(bot, app.clone(), self.options));
-        TestBot { api, app, clock, config, task, _lock: lock, _dir: dir }
+        let edge = Edge { webhook: self.webhook, health: Health::new() };
+        let task = tokio::spawn(digestbot_telegram::serve(bot, app.clone(), self.options, edge));
+        TestBot { api, app, clock, config, task: Some(task), lock, dir: Some(dir) }
     }
 
     pub async fn start(self) -> TestBot {
@@ -130,9 +147,9 @@ pub struct TestBot {
     pub clock: Arc<ManualClock>,
     /// The config it was built from (its database is in a temporary folder).
     pub config: Config,
-    task: JoinHandle<Result<(), Stop>>,
-    _lock: Option<Lock>,
-    _dir: tempfile::TempDir,
+    task: Option<JoinHandle<Result<(), Stop>>>,
+    lock: Option<Lock>,
+    dir: Option<tempfile::TempDir>,
 }
 
 impl TestBot {
@@ -148,13 +165,30 @@ impl TestBot {
 
     /// Waits for the bot to stop on its own (a rejected token), at most `wait`.
     pub async fn stopped(&mut self, wait: Duration) -> Option<Result<(), Stop>> {
-        let joined = tokio::time::timeout(wait, &mut self.task).await.ok()?;
+        let task = self.task.as_mut()?;
+        let joined = tokio::time::timeout(wait, task).await.ok()?;
+        self.task = None;
         Some(joined.expect("the bot did not panic"))
+    }
+
+    /// Lets the bot serve on until the test's runtime ends, and hands back its fake server: for
+    /// tests that only talk to the fake.
+    pub fn detach(mut self) -> FakeApi {
+        let (task, lock, dir) = (self.task.take(), self.lock.take(), self.dir.take());
+        tokio::spawn(async move {
+            if let Some(task) = task {
+                let _ = task.await;
+            }
+            drop((lock, dir));
+        });
+        self.api.clone()
     }
 }
 
 impl Drop for TestBot {
     fn drop(&mut self) {
-        self.task.abort();
+        if let Some(task) = &self.task {
+            task.abort();
+        }
     }
 }
