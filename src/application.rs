@@ -10,7 +10,7 @@ use digestbot_core::daily::{Daily, Lock, Store};
 use digestbot_core::screens::status::Build;
 use digestbot_core::{App, Clock, SystemClock};
 use digestbot_search::Analyzer;
-use digestbot_search::library::{Library, LoadError};
+use digestbot_search::library::{Library, LibraryError};
 use digestbot_telegram::bounded;
 use teloxide::Bot;
 
@@ -101,8 +101,8 @@ pub fn app(config: &Config, parts: Parts) -> Result<App, Failure> {
     let library = match Library::load_with(&config.corpus_dir, config.load_options(), parts.analyzer) {
         Ok(library) => library,
         // Said on stderr whatever RUST_LOG is: the bot cannot start without its corpus.
-        Err(LoadError::Corpus(e)) => return Err(Failure::failed(e)),
-        Err(LoadError::Index(e)) => {
+        Err(LibraryError::Corpus(e)) => return Err(Failure::failed(e)),
+        Err(LibraryError::Index(e)) => {
             tracing::error!("{e}");
             return Err(Failure::Reported);
         }

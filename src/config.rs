@@ -163,16 +163,10 @@ impl Config {
     }
 }
 
-#[derive(Debug)]
+/// What is wrong with the configuration, naming the key (never a secret's value).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
 pub struct ConfigError(String);
-
-impl std::fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for ConfigError {}
 
 impl Config {
     /// Reads `path`, or the default file when it exists (built-in defaults when it does not), then

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use digestbot_core::reply::Rich;
 use digestbot_core::text as msg;
-use digestbot_search::library::{Library, LoadError, SearchError};
+use digestbot_search::library::{Library, LibraryError, SearchError};
 use digestbot_search::{Analyzer, Results};
 
 use crate::config::Config;
@@ -89,8 +89,8 @@ pub fn run(config: &Config, dir: Option<PathBuf>, query: &str, limit: usize, jso
     let options = config.load_options();
     let library = match Library::load_with(&dir, options, Arc::new(Analyzer::new())) {
         Ok(library) => library,
-        Err(LoadError::Corpus(e)) => return Err(Failure::failed(e)),
-        Err(LoadError::Index(e)) => {
+        Err(LibraryError::Corpus(e)) => return Err(Failure::failed(e)),
+        Err(LibraryError::Index(e)) => {
             tracing::error!("{e}");
             return Err(Failure::Failed(msg::SEARCH_FAILED.to_string()));
         }

@@ -10,7 +10,7 @@ use crate::admin::reload::{CorpusDir, ReloadOutcome};
 use crate::admin::{Admin, Document};
 use crate::caller::Caller;
 use crate::clock::{Clock, SystemClock};
-use crate::command::{self, Command, Parsed};
+use crate::command::{self, Command, Said};
 use crate::daily::Daily;
 use crate::gate::{self, Admission, Gate, Input};
 use crate::query_cache::QueryCache;
@@ -51,7 +51,7 @@ pub struct Intake {
     pub caller: Caller,
     /// The text, trimmed of nothing; None for a message without text (a sticker, a photo).
     text: Option<String>,
-    parsed: Option<Parsed>,
+    parsed: Option<Said>,
 }
 
 impl Intake {
@@ -66,7 +66,7 @@ impl Intake {
     /// Whether answering needs to know if the caller administers the group: only a command that
     /// changes the chat's settings does, and only from a member not yet known to.
     pub fn needs_admin_check(&self) -> bool {
-        !self.caller.admin && matches!(&self.parsed, Some(Parsed::Command(c)) if c.changes_chat())
+        !self.caller.admin && matches!(&self.parsed, Some(Said::Command(c)) if c.changes_chat())
     }
 }
 
@@ -194,19 +194,19 @@ impl App {
         let library = self.library();
         let started = std::time::Instant::now();
         match parsed {
-            Parsed::Command(Command::Search(query)) if !query.trim().is_empty() => {
+            Said::Command(Command::Search(query)) if !query.trim().is_empty() => {
                 let response = search::page(&library, &self.queries, caller, &query, 0);
                 self.stats.search(started.elapsed());
                 response
             }
-            Parsed::Command(command) => self.command(&library, caller, command),
-            Parsed::Unknown { name, .. } => Response::text(plain(&msg::unknown_command(&name))),
-            Parsed::Text => {
+            Said::Command(command) => self.command(&library, caller, command),
+            Said::Unknown { name, .. } => Response::text(plain(&msg::unknown_command(&name))),
+            Said::Text => {
                 let response = search::page(&library, &self.queries, caller, text.trim(), 0);
                 self.stats.search(started.elapsed());
                 response
             }
-            Parsed::OtherBot => Response::silence(),
+            Said::OtherBot => Response::silence(),
         }
     }
 
@@ -338,7 +338,7 @@ impl App {
         }
     }
 
-    /// Inline mode: hits as articles to share, [`INLINE_PAGE_SIZE`] a page; `offset` is the page
+    /// Inline mode: hits as articles to share, [`crate::INLINE_PAGE_SIZE`] a page; `offset` is the page
     /// number Telegram hands back.
     pub fn inline(&self, query: &str, offset: &str) -> InlineAnswer {
         self.stats.input();

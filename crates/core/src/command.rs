@@ -34,7 +34,7 @@ impl Command {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Parsed {
+pub enum Said {
     Command(Command),
     /// A command this bot does not have; `addressed` when it was written `/cmd@thisbot`.
     Unknown {
@@ -48,8 +48,8 @@ pub enum Parsed {
 }
 
 /// Parses a message text. `me` is the bot's username, so `/cmd@me` is ours and `/cmd@other` not.
-pub fn parse(text: &str, me: &str) -> Parsed {
-    let Some(rest) = text.trim_start().strip_prefix('/') else { return Parsed::Text };
+pub fn parse(text: &str, me: &str) -> Said {
+    let Some(rest) = text.trim_start().strip_prefix('/') else { return Said::Text };
     let (head, args) = match rest.find(char::is_whitespace) {
         Some(i) => (&rest[..i], rest[i..].trim()),
         None => (rest, ""),
@@ -59,7 +59,7 @@ pub fn parse(text: &str, me: &str) -> Parsed {
         None => (head, None),
     };
     if target.is_some_and(|t| !t.eq_ignore_ascii_case(me)) {
-        return Parsed::OtherBot;
+        return Said::OtherBot;
     }
     let args = args.to_string();
     let command = match name.to_ascii_lowercase().as_str() {
@@ -77,10 +77,10 @@ pub fn parse(text: &str, me: &str) -> Parsed {
         "reload" => Command::Reload,
         "stats" => Command::Stats,
         "remove" => Command::Remove(args),
-        "" => return Parsed::Text,
-        _ => return Parsed::Unknown { name: name.to_string(), addressed: target.is_some() },
+        "" => return Said::Text,
+        _ => return Said::Unknown { name: name.to_string(), addressed: target.is_some() },
     };
-    Parsed::Command(command)
+    Said::Command(command)
 }
 
 #[cfg(test)]
@@ -90,16 +90,16 @@ mod tests {
     #[test]
     fn commands_parse_with_and_without_the_bot_name() {
         let p = |t| parse(t, "digestbot");
-        assert_eq!(p("/search 人大代表"), Parsed::Command(Command::Search("人大代表".into())));
-        assert_eq!(p("/s@digestbot  预算  "), Parsed::Command(Command::Search("预算".into())));
-        assert_eq!(p("/S@DigestBot 预算"), Parsed::Command(Command::Search("预算".into())));
-        assert_eq!(p("/search@otherbot 预算"), Parsed::OtherBot);
-        assert_eq!(p("/start"), Parsed::Command(Command::Start(None)));
-        assert_eq!(p("/start abc_p12"), Parsed::Command(Command::Start(Some("abc_p12".into()))));
-        assert_eq!(p("/frobnicate"), Parsed::Unknown { name: "frobnicate".into(), addressed: false });
-        assert_eq!(p("/frob@digestbot"), Parsed::Unknown { name: "frob".into(), addressed: true });
-        assert_eq!(p("人大代表"), Parsed::Text);
-        assert_eq!(p("/"), Parsed::Text);
-        assert_eq!(p("/search"), Parsed::Command(Command::Search(String::new())));
+        assert_eq!(p("/search 人大代表"), Said::Command(Command::Search("人大代表".into())));
+        assert_eq!(p("/s@digestbot  预算  "), Said::Command(Command::Search("预算".into())));
+        assert_eq!(p("/S@DigestBot 预算"), Said::Command(Command::Search("预算".into())));
+        assert_eq!(p("/search@otherbot 预算"), Said::OtherBot);
+        assert_eq!(p("/start"), Said::Command(Command::Start(None)));
+        assert_eq!(p("/start abc_p12"), Said::Command(Command::Start(Some("abc_p12".into()))));
+        assert_eq!(p("/frobnicate"), Said::Unknown { name: "frobnicate".into(), addressed: false });
+        assert_eq!(p("/frob@digestbot"), Said::Unknown { name: "frob".into(), addressed: true });
+        assert_eq!(p("人大代表"), Said::Text);
+        assert_eq!(p("/"), Said::Text);
+        assert_eq!(p("/search"), Said::Command(Command::Search(String::new())));
     }
 }

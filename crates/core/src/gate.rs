@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::caller::Caller;
 use crate::clock::Clock;
-use crate::command::Parsed;
+use crate::command::Said;
 use crate::limiter::{Limiter, Verdict};
 use crate::reply::{Response, plain};
 use crate::text as msg;
@@ -52,11 +52,11 @@ impl Gate {
 }
 
 /// Whether a parsed message is for this bot (see [`crate::App::intake`]).
-pub fn is_ours(caller: Caller, parsed: &Parsed) -> bool {
+pub fn is_ours(caller: Caller, parsed: &Said) -> bool {
     match parsed {
-        Parsed::OtherBot => false,
-        Parsed::Text => caller.private,
-        Parsed::Unknown { addressed, .. } => caller.private || *addressed,
-        Parsed::Command(_) => true,
+        Said::OtherBot => false,
+        Said::Text => caller.private,
+        Said::Unknown { addressed, .. } => caller.private || *addressed,
+        Said::Command(_) => true,
     }
 }

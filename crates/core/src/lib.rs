@@ -26,7 +26,7 @@ pub mod text;
 mod widgets;
 
 pub use admin::{Admin, Document};
-pub use app::App;
+pub use app::{App, Intake};
 pub use caller::Caller;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use daily::Daily;

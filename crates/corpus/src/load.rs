@@ -51,23 +51,11 @@ impl Default for LoadOptions {
 }
 
 /// The corpus directory itself cannot be read: there is no corpus to serve, not an empty one.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read the corpus directory {}: {source}", escape_controls(&.dir.display().to_string()))]
 pub struct LoadError {
     pub dir: PathBuf,
     pub source: std::io::Error,
-}
-
-impl std::fmt::Display for LoadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let dir = self.dir.display().to_string();
-        write!(f, "cannot read the corpus directory {}: {}", escape_controls(&dir), self.source)
-    }
-}
-
-impl std::error::Error for LoadError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
-    }
 }
 
 /// Loads every `.txt` file below `dir` with the default options (see `load_dir_with`).

@@ -76,16 +76,9 @@ impl std::fmt::Debug for SearchIndex {
 }
 
 /// An error of the index itself (not of the query): tantivy failing in memory.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("search index: {0}")]
 pub struct IndexError(pub String);
-
-impl std::fmt::Display for IndexError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "search index: {}", self.0)
-    }
-}
-
-impl std::error::Error for IndexError {}
 
 impl From<tantivy::TantivyError> for IndexError {
     fn from(e: tantivy::TantivyError) -> Self {

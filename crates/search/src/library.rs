@@ -15,49 +15,36 @@ pub struct Library {
     pub index: SearchIndex,
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum SearchError {
-    /// The person's query cannot be searched; tell them why.
+    /// The person's query cannot be searched; tell them why (in the core's wording).
+    #[error("the query cannot be searched: {0:?}")]
     Query(QueryError),
     /// The index failed: not their fault.
-    Index(IndexError),
-}
-
-impl From<IndexError> for SearchError {
-    fn from(e: IndexError) -> Self {
-        SearchError::Index(e)
-    }
+    #[error(transparent)]
+    Index(#[from] IndexError),
 }
 
 /// Why a library could not be loaded.
-#[derive(Debug)]
-pub enum LoadError {
+#[derive(Debug, thiserror::Error)]
+pub enum LibraryError {
     /// The corpus directory cannot be read: there is nothing to serve.
-    Corpus(corpus::LoadError),
-    Index(IndexError),
+    #[error(transparent)]
+    Corpus(#[from] corpus::LoadError),
+    #[error(transparent)]
+    Index(#[from] IndexError),
 }
-
-impl std::fmt::Display for LoadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LoadError::Corpus(e) => e.fmt(f),
-            LoadError::Index(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for LoadError {}
 
 impl Library {
     /// Loads every digest below `dir` with the default options and indexes it.
-    pub fn load(dir: &Path, analyzer: Arc<Analyzer>) -> Result<Library, LoadError> {
+    pub fn load(dir: &Path, analyzer: Arc<Analyzer>) -> Result<Library, LibraryError> {
         Library::load_with(dir, LoadOptions::default(), analyzer)
     }
 
     /// Loads every digest below `dir` and indexes it. Problems with files are in `corpus.problems`.
-    pub fn load_with(dir: &Path, options: LoadOptions, analyzer: Arc<Analyzer>) -> Result<Library, LoadError> {
-        let corpus = corpus::load_dir_with(dir, options).map_err(LoadError::Corpus)?;
-        Library::from_corpus(corpus, analyzer).map_err(LoadError::Index)
+    pub fn load_with(dir: &Path, options: LoadOptions, analyzer: Arc<Analyzer>) -> Result<Library, LibraryError> {
+        let corpus = corpus::load_dir_with(dir, options).map_err(LibraryError::Corpus)?;
+        Library::from_corpus(corpus, analyzer).map_err(LibraryError::Index)
     }
 
     pub fn from_corpus(corpus: Corpus, analyzer: Arc<Analyzer>) -> Result<Library, IndexError> {

@@ -2,11 +2,11 @@
 
 use teloxide::types::{CallbackQuery, Message};
 
-use crate::outbox::Place;
+use crate::outbox::Destination;
 use digestbot_core::Caller;
 
-pub(crate) fn place_of(msg: &Message) -> Place {
-    Place { chat: msg.chat.id, thread: if msg.is_topic_message { msg.thread_id } else { None } }
+pub(crate) fn destination_of(msg: &Message) -> Destination {
+    Destination { chat: msg.chat.id, thread: if msg.is_topic_message { msg.thread_id } else { None } }
 }
 
 /// Who sent a message. Anonymous group admins and people posting as a channel all arrive from

@@ -19,20 +19,27 @@ use crate::health::Health;
 use crate::send::answer_callback;
 use digestbot_core::reply::Response;
 use digestbot_core::telemetry as metric;
-use digestbot_core::{Admission, App, Caller, Input};
+use digestbot_core::{Admission, App, Caller, Input, Intake};
 
-/// Answers decided at the gate for messages that are let through only to be answered in their
-/// turn: a "slow down" must not overtake the replies to the messages before it.
+/// What the gate made of a message it let through, for the handler to go on from: the message
+/// parsed once, or the answer to a message refused but answered in its turn (a "slow down" must not
+/// overtake the replies to the messages before it).
+pub(crate) enum Taken {
+    Message(Intake),
+    Refused(Response),
+}
+
+/// What the gate took in, by update, until the handler takes it.
 #[derive(Default)]
-pub(crate) struct Refusals(Mutex<HashMap<UpdateId, Response>>);
+pub(crate) struct Intakes(Mutex<HashMap<UpdateId, Taken>>);
 
-impl Refusals {
-    fn insert(&self, update: UpdateId, response: Response) {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(update, response);
+impl Intakes {
+    fn insert(&self, update: UpdateId, taken: Taken) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(update, taken);
     }
 
-    /// The answer decided for `update`, if the gate refused it.
-    pub(super) fn take(&self, update: UpdateId) -> Option<Response> {
+    /// What the gate made of `update`, if it saw it.
+    pub(super) fn take(&self, update: UpdateId) -> Option<Taken> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(&update)
     }
 }
@@ -43,7 +50,7 @@ pub(crate) struct Gate {
     pub bot: Bot,
     /// The bot's username, to tell its commands from other bots'.
     pub me: String,
-    pub refusals: Arc<Refusals>,
+    pub intakes: Arc<Intakes>,
 }
 
 impl Gate {
@@ -59,17 +66,18 @@ impl Gate {
 
     /// Ok when the dispatcher gets `update`; else why not.
     fn decide(&self, update: &Update) -> Result<(), &'static str> {
+        let mut intake = None;
         let (caller, input) = match &update.kind {
             // A group moving to a supergroup is news for its daily section, not input to count.
             UpdateKind::Message(message) if message.migrate_to_chat_id().is_some() => return Ok(()),
             UpdateKind::Message(message) => {
-                let caller = caller_of(message);
+                let taken = intake.insert(self.app.intake(caller_of(message), message.text(), &self.me));
                 // Group chatter and other bots' commands get silence anyway: no need to queue
                 // them, nor to count them against the user.
-                if !self.app.is_for_us(caller, message.text(), &self.me) {
+                if !taken.is_for_us() {
                     return Err("not_for_us");
                 }
-                (caller, Input::Message)
+                (taken.caller, Input::Message)
             }
             UpdateKind::CallbackQuery(q) => (callback_caller(q), Input::Button),
             UpdateKind::InlineQuery(q) => {
@@ -79,11 +87,16 @@ impl Gate {
             _ => return Ok(()),
         };
         match self.app.admit(caller, input) {
-            Admission::Handle => Ok(()),
+            Admission::Handle => {
+                if let Some(intake) = intake {
+                    self.intakes.insert(update.id, Taken::Message(intake));
+                }
+                Ok(())
+            }
             Admission::Refuse(response) => match &update.kind {
                 // The one warning of a flood goes through, to be answered after what came before.
                 UpdateKind::Message(_) if !response.messages.is_empty() => {
-                    self.refusals.insert(update.id, response);
+                    self.intakes.insert(update.id, Taken::Refused(response));
                     Ok(())
                 }
                 UpdateKind::CallbackQuery(q) => {

@@ -8,10 +8,10 @@ use teloxide::types::{
     FileId, InlineQueryResult, InlineQueryResultArticle, InputMessageContent, InputMessageContentText, Me, ParseMode,
 };
 
-use crate::callers::{callback_caller, caller_of, place_of};
-use crate::gate::Refusals;
-use crate::outbox::{Outbox, Place, Priority, Request};
-use crate::redaction::redact;
+use crate::callers::{callback_caller, caller_of, destination_of};
+use crate::gate::{Intakes, Taken};
+use crate::outbox::{Destination, Outbox, Priority, Request};
+use crate::redaction::redacted;
 use crate::render;
 use crate::send::{answer_callback, edit_or_send, log_failure, log_send_error, queue_messages, send};
 use digestbot_core::admin::MAX_UPLOAD_BYTES;
@@ -23,7 +23,7 @@ pub(crate) async fn on_message(
     me: Me,
     app: Arc<App>,
     outbox: Arc<Outbox>,
-    refusals: Arc<Refusals>,
+    intakes: Arc<Intakes>,
     update: Update,
     msg: Message,
 ) -> ResponseResult<()> {
@@ -34,44 +34,54 @@ pub(crate) async fn on_message(
         }
         return Ok(());
     }
-    let mut caller = caller_of(&msg);
-    let refusal = refusals.take(update.id);
+    let caller = caller_of(&msg);
+    // Said once, at the gate; a message the gate did not see is taken in here.
+    let (refusal, intake) = match intakes.take(update.id) {
+        Some(Taken::Refused(response)) => (Some(response), None),
+        Some(Taken::Message(intake)) => (None, Some(intake)),
+        None => (None, None),
+    };
     if refusal.is_none()
         && let Some(document) = msg.document()
     {
         let size = u64::from(document.file.size);
         match app.document(caller, document.file_name.as_deref(), size) {
-            Document::Answer(response) => queue_messages(&outbox, me.username(), place_of(&msg), response.messages),
+            Document::Answer(response) => {
+                queue_messages(&outbox, me.username(), destination_of(&msg), response.messages)
+            }
             Document::Fetch(name) => {
                 let file = document.file.id.clone();
                 let me = me.username().to_string();
-                tokio::spawn(offer_file(bot, app, outbox, me, place_of(&msg), caller, file, name));
+                tokio::spawn(offer_file(bot, app, outbox, me, destination_of(&msg), caller, file, name));
             }
         }
         return Ok(());
     }
-    let response = match (refusal, msg.text()) {
-        (Some(refusal), _) => refusal,
-        (None, Some(text)) => {
-            if app.needs_admin_check(caller, text, me.username()) {
-                match is_admin(&bot, msg.chat.id, caller.user).await {
-                    Some(admin) => caller.admin = admin,
-                    // Refused, but not as a non-admin: they may well be one.
-                    None => {
-                        let response = Response::text(plain(digestbot_core::daily::text::ADMIN_CHECK_FAILED));
-                        queue_messages(&outbox, me.username(), place_of(&msg), response.messages);
-                        return Ok(());
-                    }
-                }
+    let mut intake = intake.unwrap_or_else(|| app.intake(caller, msg.text(), me.username()));
+    if refusal.is_none() && intake.needs_admin_check() {
+        match is_admin(&bot, msg.chat.id, caller.user).await {
+            Some(admin) => intake.caller.admin = admin,
+            // Refused, but not as a non-admin: they may well be one.
+            None => {
+                let response = Response::text(plain(digestbot_core::daily::text::ADMIN_CHECK_FAILED));
+                queue_messages(&outbox, me.username(), destination_of(&msg), response.messages);
+                return Ok(());
             }
-            app.handle_text(caller, text, me.username())
         }
-        (None, None) => app.handle_non_text(caller),
-    };
-    if let Some(effect) = response.effect {
-        tokio::spawn(perform(app.clone(), outbox.clone(), me.username().to_string(), place_of(&msg), caller, effect));
     }
-    queue_messages(&outbox, me.username(), place_of(&msg), response.messages);
+    let caller = intake.caller;
+    let response = refusal.unwrap_or_else(|| app.handle(intake));
+    if let Some(effect) = response.effect {
+        tokio::spawn(perform(
+            app.clone(),
+            outbox.clone(),
+            me.username().to_string(),
+            destination_of(&msg),
+            caller,
+            effect,
+        ));
+    }
+    queue_messages(&outbox, me.username(), destination_of(&msg), response.messages);
     Ok(())
 }
 
@@ -84,7 +94,7 @@ async fn offer_file(
     app: Arc<App>,
     outbox: Arc<Outbox>,
     me: String,
-    place: Place,
+    place: Destination,
     caller: Caller,
     file: FileId,
     name: String,
@@ -108,12 +118,11 @@ async fn offer_file(
 async fn download(bot: &Bot, file: FileId, limit: u64) -> Result<Vec<u8>, String> {
     use futures::StreamExt;
     use teloxide::net::Download;
-    let redacted = |e: &dyn std::fmt::Display| redact(&e.to_string(), bot.token());
-    let file = bot.get_file(file).await.map_err(|e| redacted(&e))?;
+    let file = bot.get_file(file).await.map_err(|e| redacted(&e, bot.token()).to_string())?;
     let mut stream = bot.download_file_stream(&file.path);
     let mut bytes = Vec::new();
     while let Some(chunk) = stream.next().await {
-        bytes.extend_from_slice(&chunk.map_err(|e| redacted(&e))?);
+        bytes.extend_from_slice(&chunk.map_err(|e| redacted(&e, bot.token()).to_string())?);
         if bytes.len() as u64 > limit {
             return Err(format!("the file is larger than {limit} bytes"));
         }
@@ -127,7 +136,7 @@ const RELOAD_PATIENCE: std::time::Duration = std::time::Duration::from_secs(1);
 /// Runs slow work (a reload, a corpus change) off the async workers and answers with its outcome.
 /// Work that takes longer than [`RELOAD_PATIENCE`] says so first, then edits that message into
 /// the answer.
-async fn perform(app: Arc<App>, outbox: Arc<Outbox>, me: String, place: Place, caller: Caller, effect: Effect) {
+async fn perform(app: Arc<App>, outbox: Arc<Outbox>, me: String, place: Destination, caller: Caller, effect: Effect) {
     let working = app.clone();
     let work = tokio::task::spawn_blocking(move || working.perform(caller, effect));
     tokio::pin!(work);
@@ -164,12 +173,7 @@ async fn is_admin(bot: &Bot, chat: ChatId, user: i64) -> Option<bool> {
     match bot.get_chat_member(chat, UserId(id)).await {
         Ok(member) => Some(member.kind.is_privileged()),
         Err(e) => {
-            tracing::warn!(
-                chat = chat.0,
-                user,
-                "cannot ask who administers the group: {}",
-                redact(&e.to_string(), bot.token())
-            );
+            tracing::warn!(chat = chat.0, user, "cannot ask who administers the group: {}", redacted(&e, bot.token()));
             None
         }
     }
@@ -201,7 +205,7 @@ pub(crate) async fn on_callback(
     // A message the bot can no longer edit (too old, or deleted) is answered with a new one.
     let message = q.regular_message();
     let edit_target = message.map(|m| m.id);
-    let place = message.map_or(Place { chat: ChatId(caller.chat), thread: None }, place_of);
+    let place = message.map_or(Destination { chat: ChatId(caller.chat), thread: None }, destination_of);
     let me = me.username().to_string();
     let queues = outbox.queues().clone();
     queues.push(

@@ -11,10 +11,10 @@ use tokio::task::JoinSet;
 
 use crate::health::Health;
 use crate::in_flight::InFlight;
-use crate::outbox::{Failure, Outbox, Place, Priority, Request, Slot};
+use crate::outbox::{Destination, Failure, Outbox, Priority, Request, Slot};
 use crate::render;
 use digestbot_core::App;
-use digestbot_core::daily::{Daily, Due};
+use digestbot_core::daily::{Daily, Delivery};
 use digestbot_core::telemetry as metric;
 use digestbot_search::library::Library;
 
@@ -36,10 +36,10 @@ pub struct Report {
 
 /// The deliveries of one pass, being sent.
 pub struct Pass {
-    sending: JoinSet<Outcome>,
+    sending: JoinSet<DeliveryOutcome>,
 }
 
-enum Outcome {
+enum DeliveryOutcome {
     Delivered,
     /// The chat cannot be written to any more.
     Stopped,
@@ -48,14 +48,14 @@ enum Outcome {
     Failed,
 }
 
-impl Outcome {
+impl DeliveryOutcome {
     /// The label of the outcome.
     fn kind(&self) -> &'static str {
         match self {
-            Outcome::Delivered => "delivered",
-            Outcome::Stopped => "stopped",
-            Outcome::Skipped => "skipped",
-            Outcome::Failed => "failed",
+            DeliveryOutcome::Delivered => "delivered",
+            DeliveryOutcome::Stopped => "stopped",
+            DeliveryOutcome::Skipped => "skipped",
+            DeliveryOutcome::Failed => "failed",
         }
     }
 }
@@ -71,9 +71,9 @@ impl Pass {
         let mut report = Report::default();
         while let Some(outcome) = self.sending.join_next().await {
             match outcome {
-                Ok(Outcome::Delivered) => report.delivered += 1,
-                Ok(Outcome::Stopped) => report.stopped += 1,
-                Ok(Outcome::Skipped | Outcome::Failed) | Err(_) => {}
+                Ok(DeliveryOutcome::Delivered) => report.delivered += 1,
+                Ok(DeliveryOutcome::Stopped) => report.stopped += 1,
+                Ok(DeliveryOutcome::Skipped | DeliveryOutcome::Failed) | Err(_) => {}
             }
         }
         report
@@ -95,19 +95,19 @@ pub async fn start_pass(app: &App, outbox: &Arc<Outbox>, me: &str, now: DateTime
     if !claimed.is_empty() {
         metrics::counter!(metric::DELIVERY_PASSES).increment(1);
     }
-    for (due, parts) in claimed {
-        let (daily, outbox) = (daily.clone(), outbox.clone());
+    for (delivery, parts) in claimed {
+        let outbox = outbox.clone();
         sending.spawn(async move {
             // Its turn first, then its chat's queue: a reply to that chat is never queued behind a
             // delivery still waiting for its turn.
             let slot = outbox.slot(Priority::Delivery).await;
             let (done, outcome) = tokio::sync::oneshot::channel();
-            let (chat, queues, sender) = (due.chat, outbox.queues().clone(), outbox.clone());
+            let (chat, queues, sender) = (delivery.due().chat, outbox.queues().clone(), outbox.clone());
             let job = async move {
-                let _ = done.send(deliver(&daily, &sender, due, parts, slot).await);
+                let _ = done.send(deliver(&sender, delivery, parts, slot).await);
             };
             queues.push_waiting(chat, Box::pin(job)).await;
-            let outcome = outcome.await.unwrap_or(Outcome::Failed);
+            let outcome = outcome.await.unwrap_or(DeliveryOutcome::Failed);
             metrics::counter!(metric::DELIVERIES, "outcome" => outcome.kind()).increment(1);
             outcome
         });
@@ -116,7 +116,7 @@ pub async fn start_pass(app: &App, outbox: &Arc<Outbox>, me: &str, now: DateTime
 }
 
 /// The deliveries due at `now`, rendered and claimed.
-fn claim_due(daily: &Daily, library: &Library, me: &str, now: DateTime<Utc>) -> Vec<(Due, Vec<String>)> {
+fn claim_due(daily: &Arc<Daily>, library: &Library, me: &str, now: DateTime<Utc>) -> Vec<(Delivery, Vec<String>)> {
     let due = match daily.due(library, now) {
         Ok(due) => due,
         Err(e) => {
@@ -127,66 +127,96 @@ fn claim_due(daily: &Daily, library: &Library, me: &str, now: DateTime<Utc>) -> 
     let mut claimed = Vec::new();
     for due in due {
         let parts = render::html(&due.message.text, me);
-        match daily.claim(&due, parts.len() as u32, now) {
-            Ok(true) => claimed.push((due, parts)),
-            Ok(false) => {}
-            Err(e) => tracing::error!(chat = due.chat, "cannot claim a delivery: {e}"),
+        let chat = due.chat;
+        match daily.claim(due, parts.len() as u32, now) {
+            Ok(Some(delivery)) => claimed.push((delivery, parts)),
+            Ok(None) => {}
+            Err(e) => tracing::error!(chat, "cannot claim a delivery: {e}"),
         }
     }
     claimed
 }
 
-/// Sends what is left of one delivery, recording each message that goes.
-async fn deliver(daily: &Daily, outbox: &Outbox, due: Due, parts: Vec<String>, slot: Slot) -> Outcome {
-    let mut due = due;
+/// Sends what is left of one delivery, recording each message that goes. What touches the
+/// database runs off the async workers.
+async fn deliver(outbox: &Outbox, delivery: Delivery, parts: Vec<String>, slot: Slot) -> DeliveryOutcome {
     let mut slot = Some(slot);
-    let mut place = Place { chat: ChatId(due.chat), thread: due.thread.map(|t| ThreadId(MessageId(t))) };
-    let mut outcome = Outcome::Delivered;
-    for (i, html) in parts.into_iter().enumerate().skip(due.sent as usize) {
+    let due = delivery.due();
+    let mut place = Destination { chat: ChatId(due.chat), thread: due.thread.map(|t| ThreadId(MessageId(t))) };
+    let skip = due.sent as usize;
+    let mut delivery = Some(delivery);
+    for (i, html) in parts.into_iter().enumerate().skip(skip) {
         // A chat that stopped its daily section while this waited gets nothing more of it.
-        if !daily.wanted(&due) {
-            outcome = Outcome::Skipped;
-            break;
+        let Some((wanted, back)) = blocking(delivery.take(), |d| d.wanted()).await else {
+            return DeliveryOutcome::Failed;
+        };
+        delivery = Some(back);
+        if !wanted {
+            return finish(delivery, DeliveryOutcome::Skipped, false).await;
         }
         let priority = if slot.is_some() { Priority::Delivery } else { Priority::Continuation };
         match outbox.send_in(slot.take(), priority, Request::Send { place, html, keyboard: None }).await {
             Ok(sent) => {
                 metrics::counter!(metric::DELIVERED_MESSAGES).increment(1);
-                if let Some(new) = sent.moved_to {
-                    daily.moved(place.chat.0, new.0);
+                let moved = sent.moved_to;
+                if let Some(new) = moved {
                     place.chat = new;
-                    due.chat = new.0;
                 }
-                if let Err(e) = daily.progress(&due, i as u32 + 1) {
-                    tracing::error!(chat = due.chat, "cannot record a delivered message: {e}");
+                let recorded = blocking(delivery.take(), move |d| {
+                    if let Some(new) = moved {
+                        d.moved(new.0);
+                    }
+                    d.sent(i as u32 + 1)
+                });
+                let Some((recorded, back)) = recorded.await else { return DeliveryOutcome::Failed };
+                if let Err(e) = recorded {
+                    tracing::error!(chat = place.chat.0, "cannot record a delivered message: {e}");
                 }
+                delivery = Some(back);
             }
             Err(Failure::Gone(reason)) => {
-                daily.gone(place.chat.0, &reason);
-                outcome = Outcome::Stopped;
-                break;
+                if let Some(delivery) = delivery.take() {
+                    let _ = tokio::task::spawn_blocking(move || delivery.gone(&reason)).await;
+                }
+                return DeliveryOutcome::Stopped;
             }
             // Left unfinished, to be resumed once the bot has a token Telegram takes.
             Err(Failure::TokenRejected) => {
-                tracing::error!(chat = due.chat, "Telegram rejects the token; the delivery waits");
-                daily.done(&due);
-                return Outcome::Failed;
+                tracing::error!(chat = place.chat.0, "Telegram rejects the token; the delivery waits");
+                return finish(delivery, DeliveryOutcome::Failed, false).await;
             }
             Err(failure) => {
                 // Telegram refuses this message for what it is: sending it again cannot help.
                 tracing::error!(chat = place.chat.0, "a delivery was refused: {failure:?}");
-                outcome = Outcome::Failed;
-                break;
+                return finish(delivery, DeliveryOutcome::Failed, true).await;
             }
         }
     }
-    if matches!(outcome, Outcome::Delivered | Outcome::Failed) {
-        // Over, however many parts the claim counted (a corpus changed since may split it
-        // otherwise).
-        daily.finish(&due);
+    finish(delivery, DeliveryOutcome::Delivered, true).await
+}
+
+/// Ends `delivery` with `outcome`: recorded as over when `over`, else left for a later pass.
+async fn finish(delivery: Option<Delivery>, outcome: DeliveryOutcome, over: bool) -> DeliveryOutcome {
+    if let Some(delivery) = delivery {
+        let ended = tokio::task::spawn_blocking(move || if over { delivery.finish() } else { delivery.leave() });
+        let _ = ended.await;
     }
-    daily.done(&due);
     outcome
+}
+
+/// Runs `work` on `delivery` off the async workers; None when there is no delivery or the work
+/// panicked (the delivery is released then).
+async fn blocking<T: Send + 'static>(
+    delivery: Option<Delivery>,
+    work: impl FnOnce(&mut Delivery) -> T + Send + 'static,
+) -> Option<(T, Delivery)> {
+    let mut delivery = delivery?;
+    tokio::task::spawn_blocking(move || {
+        let out = work(&mut delivery);
+        (out, delivery)
+    })
+    .await
+    .ok()
 }
 
 /// Runs [`schedule`], starting it again should it ever fail: a bot meant to run for months must

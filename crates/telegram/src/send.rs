@@ -7,8 +7,8 @@ use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{CallbackQueryId, InlineKeyboardMarkup, MessageId};
 
-use crate::outbox::{Failure, Outbox, Place, Priority, Request, classify};
-use crate::redaction::redact;
+use crate::outbox::{Destination, Failure, Outbox, Priority, Request, classify};
+use crate::redaction::redacted;
 use crate::render;
 use digestbot_core::reply::Message as Reply;
 
@@ -18,7 +18,7 @@ pub(crate) fn log_send_error(e: &RequestError, bot: &Bot) {
     // One reading of Telegram's errors, the outbox's: what it cannot classify is worth a warning.
     match classify(e) {
         Some(failure) => log_failure(&failure, None),
-        None => tracing::warn!("sending failed: {}", redact(&e.to_string(), bot.token())),
+        None => tracing::warn!("sending failed: {}", redacted(&e, bot.token())),
     }
 }
 /// Logs a message that did not go and carries on: a chat that blocked the bot or a message that
@@ -34,7 +34,7 @@ pub(crate) fn log_failure(failure: &Failure, chat: Option<ChatId>) {
 }
 
 /// Queues new messages for a chat, in order after what is queued for it already.
-pub(crate) fn queue_messages(outbox: &Arc<Outbox>, me: &str, place: Place, replies: Vec<Reply>) {
+pub(crate) fn queue_messages(outbox: &Arc<Outbox>, me: &str, place: Destination, replies: Vec<Reply>) {
     if replies.is_empty() {
         return;
     }
@@ -64,7 +64,7 @@ pub(crate) async fn answer_callback(bot: &Bot, id: &CallbackQueryId, notice: Opt
 }
 
 /// Sends one reply, split into several messages when it is long; the buttons go under the last.
-pub(crate) async fn send(outbox: &Outbox, me: &str, place: Place, reply: &Reply) -> Result<(), Failure> {
+pub(crate) async fn send(outbox: &Outbox, me: &str, place: Destination, reply: &Reply) -> Result<(), Failure> {
     let parts = render::html(&reply.text, me);
     send_parts(outbox, Priority::Reply, place, parts, render::keyboard(&reply.buttons)).await
 }
@@ -74,7 +74,7 @@ pub(crate) async fn send(outbox: &Outbox, me: &str, place: Place, reply: &Reply)
 pub(crate) async fn send_parts(
     outbox: &Outbox,
     priority: Priority,
-    place: Place,
+    place: Destination,
     parts: Vec<String>,
     keyboard: Option<InlineKeyboardMarkup>,
 ) -> Result<(), Failure> {
@@ -92,7 +92,7 @@ pub(crate) async fn send_parts(
 /// Replaces a message with a reply; a reply too long for one message continues in new ones. An
 /// edit that changes nothing sends nothing (its continuation is already there); an edit Telegram
 /// refuses otherwise (the message is too old, or gone) is sent whole as new messages instead.
-pub(crate) async fn edit_or_send(outbox: &Outbox, me: &str, place: Place, id: MessageId, reply: &Reply) {
+pub(crate) async fn edit_or_send(outbox: &Outbox, me: &str, place: Destination, id: MessageId, reply: &Reply) {
     let mut parts = render::html(&reply.text, me);
     if parts.is_empty() {
         return;

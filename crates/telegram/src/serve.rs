@@ -12,7 +12,7 @@ use teloxide::update_listeners::Polling;
 use teloxide::{ApiError, RequestError};
 use tokio::task::JoinHandle;
 
-use crate::gate::{Admitted, Gate, Refusals};
+use crate::gate::{Admitted, Gate, Intakes};
 use crate::health::Health;
 use crate::in_flight::InFlight;
 use crate::outbox::{Backoff, Failure, Outbox, classify};
@@ -60,7 +60,7 @@ struct Serving {
     options: Options,
     health: Arc<Health>,
     outbox: Arc<Outbox>,
-    refusals: Arc<Refusals>,
+    intakes: Arc<Intakes>,
     webhook: Option<webhook::Server>,
     /// Started by the first start that knows the bot's name; supervised from then on.
     scheduler: OnceLock<JoinHandle<()>>,
@@ -85,10 +85,10 @@ pub async fn serve(bot: Bot, app: Arc<App>, options: Options, edge: Edge) -> Res
     let sending =
         Backoff { first: options.retry_delay, max: options.max_retry_delay, max_pause: options.max_retry_after };
     let outbox = Outbox::new(bot.clone(), options.limits, sending, health.clone());
-    let refusals = Arc::new(Refusals::default());
+    let intakes = Arc::new(Intakes::default());
     let error_token = token.clone();
     let mut dispatcher = Dispatcher::builder(bot.clone(), handler())
-        .dependencies(dptree::deps![app.clone(), outbox.clone(), refusals.clone()])
+        .dependencies(dptree::deps![app.clone(), outbox.clone(), intakes.clone()])
         .default_handler(|_| async {})
         .error_handler(Arc::new(move |e: RequestError| {
             let message = redacted(&e, &error_token).to_string();
@@ -113,7 +113,7 @@ pub async fn serve(bot: Bot, app: Arc<App>, options: Options, edge: Edge) -> Res
         options,
         health,
         outbox,
-        refusals,
+        intakes,
         webhook,
         scheduler: OnceLock::new(),
         passes: InFlight::default(),
@@ -210,7 +210,7 @@ impl Serving {
             app: self.app.clone(),
             bot: self.bot.clone(),
             me: me.username().to_string(),
-            refusals: self.refusals.clone(),
+            intakes: self.intakes.clone(),
         });
         health.dispatching(true);
         let dispatched = match updates {

@@ -20,7 +20,7 @@ use teloxide::update_listeners::UpdateListener;
 use teloxide::update_listeners::webhooks;
 use tower::ServiceExt;
 
-use crate::redaction::redact;
+use crate::redaction::redacted;
 use digestbot_core::telemetry as metric;
 
 /// The header Telegram sends the secret token back in.
@@ -135,7 +135,7 @@ impl Server {
         let deleting = tokio::time::timeout(std::time::Duration::from_secs(5), bot.delete_webhook());
         match deleting.await {
             Ok(Ok(_)) => tracing::info!("webhook deleted"),
-            Ok(Err(e)) => tracing::warn!("deleteWebhook failed: {}", redact(&e.to_string(), bot.token())),
+            Ok(Err(e)) => tracing::warn!("deleteWebhook failed: {}", redacted(&e, bot.token())),
             Err(_) => tracing::warn!("deleteWebhook got no answer in time"),
         }
     }

@@ -148,7 +148,15 @@ impl Admin {
             (Some(_), Some(old), Some(new)) => msg::Replacing::Served(Diff::between(&alone(old), &alone(new))),
             (Some(_), _, _) => msg::Replacing::NotServed,
         };
+        let verdict = if parsed.digest.is_none() || errors > 0 {
+            msg::Verdict::HasErrors
+        } else if replacing == msg::Replacing::Identical {
+            msg::Verdict::Unchanged
+        } else {
+            msg::Verdict::Addable
+        };
         let view = msg::UploadView {
+            verdict,
             name: &name,
             digest: parsed.digest.as_ref(),
             problems: &problems,
@@ -158,8 +166,7 @@ impl Admin {
         };
         let text = plain(&msg::upload_offer(&view));
         tracing::info!(admin = caller.user, file = %name, errors, "an admin sent a digest file");
-        let addable = parsed.digest.is_some() && errors == 0 && replacing != msg::Replacing::Identical;
-        if !addable {
+        if verdict != msg::Verdict::Addable {
             return Response::text(text);
         }
         let previous = on_disk.as_deref().map(fingerprint);

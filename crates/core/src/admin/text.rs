@@ -85,8 +85,21 @@ pub enum Replacing {
     NotServed,
 }
 
+/// What may be done with a sent file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// It has errors (or no digest in it): it cannot be added.
+    HasErrors,
+    /// It is the file of that name already: nothing to do.
+    Unchanged,
+    /// It may be added, or replace the file of that name.
+    Addable,
+}
+
 /// A sent file, checked.
 pub struct UploadView<'a> {
+    /// Whether it may be added: decided by the admin service, shown here.
+    pub verdict: Verdict,
     pub name: &'a str,
     pub digest: Option<&'a Digest>,
     /// Every problem, `file:line: severity: message`.
@@ -184,16 +197,21 @@ pub fn upload_offer(v: &UploadView) -> String {
         }
     }
     out.push_str("\n\n");
-    if v.errors > 0 || v.digest.is_none() {
-        out.push_str("这个文件有错误，不能加入语料库。请改正后再发送。");
-        return out;
-    }
-    match v.replacing {
-        Replacing::Nothing => out.push_str("确认后加入语料库。"),
-        Replacing::Identical => {
+    match v.verdict {
+        Verdict::HasErrors => {
+            out.push_str("这个文件有错误，不能加入语料库。请改正后再发送。");
+            return out;
+        }
+        Verdict::Unchanged => {
             out.push_str("和语料目录里的同名文件完全相同，不需要更新。");
             return out;
         }
+        Verdict::Addable => {}
+    }
+    match v.replacing {
+        Replacing::Nothing => out.push_str("确认后加入语料库。"),
+        // An identical file is not addable: said above.
+        Replacing::Identical => {}
         Replacing::Served(diff) if diff.is_empty() => {
             out.push_str("语料库里已有同名文件。段落没有变化，改动在标题、日期、小标题等处。确认后替换。")
         }

@@ -14,4 +14,7 @@ pub use schedule::{ArgError, DailyTime, Schedule, parse_args};
 pub use store::{Delivered, Pending, Store, StoreError, Subscription};
 
 mod commands;
-pub use commands::{Daily, Due, Settings};
+mod delivery;
+mod entry;
+pub use commands::{Daily, Settings};
+pub use delivery::{Delivery, Due};

@@ -73,7 +73,7 @@ pub fn daily_header(position: &str) -> String {
 }
 
 /// When the section `/today` shows comes.
-pub enum Due<'a> {
+pub enum Coming<'a> {
     /// Delivered today already.
     Delivered,
     /// Later today, at this local time.
@@ -83,11 +83,11 @@ pub enum Due<'a> {
 }
 
 /// The heading of `/today`.
-pub fn today_header(position: &str, due: Due<'_>) -> String {
+pub fn today_header(position: &str, due: Coming<'_>) -> String {
     match due {
-        Due::Delivered => format!("📖 今天的一节（已推送）· {position}"),
-        Due::Today(time) => format!("📖 今天的一节（{time} 推送）· {position}"),
-        Due::Later(when) => format!("📖 下一节（今天没有推送，{when} 推送）· {position}"),
+        Coming::Delivered => format!("📖 今天的一节（已推送）· {position}"),
+        Coming::Today(time) => format!("📖 今天的一节（{time} 推送）· {position}"),
+        Coming::Later(when) => format!("📖 下一节（今天没有推送，{when} 推送）· {position}"),
     }
 }
 

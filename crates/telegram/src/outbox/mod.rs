@@ -44,7 +44,7 @@ use digestbot_core::telemetry as metric;
 
 /// Where a message goes: a chat, and the forum topic in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Place {
+pub struct Destination {
     pub chat: ChatId,
     pub thread: Option<ThreadId>,
 }
@@ -52,8 +52,8 @@ pub struct Place {
 /// One request that puts text in a chat.
 #[derive(Debug, Clone)]
 pub enum Request {
-    Send { place: Place, html: String, keyboard: Option<InlineKeyboardMarkup> },
-    Edit { place: Place, message: MessageId, html: String, keyboard: Option<InlineKeyboardMarkup> },
+    Send { place: Destination, html: String, keyboard: Option<InlineKeyboardMarkup> },
+    Edit { place: Destination, message: MessageId, html: String, keyboard: Option<InlineKeyboardMarkup> },
 }
 
 impl Request {
