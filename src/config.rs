@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono_tz::Tz;
 use digestbot_core::daily::schedule::parse_zone;
 use digestbot_core::daily::{DailyTime, Schedule, Settings};
+use digestbot_corpus::read::{Links, ReadError, read_limited};
 use digestbot_corpus::{self as corpus, LoadOptions};
 use serde::Deserialize;
 
@@ -300,26 +301,11 @@ fn syntax_error(e: &toml::de::Error, text: &str, origin: &str) -> ConfigError {
 /// (or a device) put where a file belongs is refused at once instead of hanging start-up. Links
 /// are followed: a secret is often a link into `/run`. What is wrong is said after the file's name.
 pub fn read_small_file(path: &Path, max: u64) -> Result<String, String> {
-    use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-        .map_err(|e| format!("cannot be read: {e}"))?;
-    let meta = file.metadata().map_err(|e| format!("cannot be read: {e}"))?;
-    if !meta.is_file() {
-        return Err("is not a regular file (a FIFO, a device or a folder?)".to_string());
-    }
-    if meta.len() > max {
-        return Err(format!("is {} bytes, more than the {max} it may be", meta.len()));
-    }
-    let mut bytes = Vec::new();
-    file.take(max.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| format!("cannot be read: {e}"))?;
-    if bytes.len() as u64 > max {
-        return Err(format!("grew past the {max} bytes it may be while it was read"));
-    }
-    String::from_utf8(bytes).map_err(|_| "is not UTF-8 text".to_string())
+    let read = read_limited(path, max, Links::Follow).map_err(|e| match e {
+        ReadError::NotAFile { .. } => "is not a regular file (a FIFO, a device or a folder?)".to_string(),
+        e => e.to_string(),
+    })?;
+    String::from_utf8(read.bytes).map_err(|_| "is not UTF-8 text".to_string())
 }
 
 /// Names the key a type error is about: toml's message does not, but its span does.

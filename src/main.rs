@@ -1,3 +1,6 @@
+//! The `digestbot` binary: logging first, then the command line (`cli`), whose exit code is the
+//! process's.
+
 use std::process::ExitCode;
 
 use clap::Parser;

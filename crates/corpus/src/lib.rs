@@ -8,6 +8,7 @@ mod model;
 mod names;
 mod parse;
 mod people;
+pub mod read;
 
 pub use load::{
     DEFAULT_MAX_FILE_MB, LARGEST_MAX_FILE_MB, LoadError, LoadOptions, MAX_DIGEST_ID, digest_id, load_dir, load_dir_with,

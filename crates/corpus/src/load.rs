@@ -8,14 +8,13 @@
 //! memory stays proportional to the corpus.
 
 use std::collections::{HashMap, HashSet};
-use std::fs::{FileType, OpenOptions};
-use std::io::Read;
-use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use super::ids::{fnv1a, is_element_suffix};
 use super::model::{Corpus, Problem, Severity, escape_controls};
 use super::parse::parse;
+use super::read::{Links, ReadError, kind_name, read_limited};
 
 /// Longest digest id: leaves room for `_p` and an 8-character hash within 32 characters, what
 /// callback data and deep links can carry (see `ids`).
@@ -265,34 +264,24 @@ fn owners(entries: &[Entry]) -> HashMap<(u64, u64), usize> {
 }
 
 /// Reads a regular file of at most `max` bytes; returns its bytes and identity, or the problem.
+/// The file may have been replaced since it was listed: a link found now leads nowhere.
 fn read_file(path: &Path, max: u64) -> Result<(Vec<u8>, (u64, u64)), String> {
-    // The file may have been replaced since it was listed: O_NONBLOCK keeps a FIFO from blocking
-    // the open, O_NOFOLLOW keeps a link from leading anywhere, and the type is checked on the open file.
-    let file = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
-        .open(path)
-        .map_err(|e| format!("cannot be read: {e}"))?;
-    let meta = file.metadata().map_err(|e| format!("cannot be read: {e}"))?;
-    if !meta.is_file() {
-        return Err(format!("is {}, not a regular file; not read", kind_name(meta.file_type())));
-    }
-    let bytes = read_at_most(file, meta.len(), max)?;
-    Ok((bytes, (meta.dev(), meta.ino())))
+    let read = read_limited(path, max, Links::Refuse).map_err(|e| problem(&e))?;
+    Ok((read.bytes, (read.meta.dev(), read.meta.ino())))
 }
 
-/// Reads what `expected` (the file's size) says, refusing more than `max` bytes: checked on the
-/// size before reading anything, and again while reading, should the file grow meanwhile.
-fn read_at_most(reader: impl Read, expected: u64, max: u64) -> Result<Vec<u8>, String> {
-    if expected > max {
-        return Err(format!("is {}, more than the {} a digest may be (max_file_mb); not read", mb(expected), mb(max)));
+/// A file that could not be read, as the problem says it.
+fn problem(e: &ReadError) -> String {
+    match e {
+        ReadError::Io(e) => format!("cannot be read: {e}"),
+        ReadError::NotAFile { kind } => format!("is {kind}, not a regular file; not read"),
+        ReadError::TooLarge { size, max } => {
+            format!("is {}, more than the {} a digest may be (max_file_mb); not read", mb(*size), mb(*max))
+        }
+        ReadError::Grew { max } => {
+            format!("grew past the {} a digest may be while it was read (max_file_mb); not read", mb(*max))
+        }
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
-    reader.take(max.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| format!("cannot be read: {e}"))?;
-    if bytes.len() as u64 > max {
-        return Err(format!("grew past the {} a digest may be while it was read (max_file_mb); not read", mb(max)));
-    }
-    Ok(bytes)
 }
 
 /// A size in MB (of 2^20 bytes), rounded up to a tenth, so that a file just over the cap never
@@ -300,22 +289,6 @@ fn read_at_most(reader: impl Read, expected: u64, max: u64) -> Result<Vec<u8>, S
 fn mb(bytes: u64) -> String {
     let tenths = u128::from(bytes).saturating_mul(10).div_ceil(u128::from(MB));
     if tenths % 10 == 0 { format!("{} MB", tenths / 10) } else { format!("{}.{} MB", tenths / 10, tenths % 10) }
-}
-
-fn kind_name(kind: FileType) -> &'static str {
-    if kind.is_fifo() {
-        "a FIFO"
-    } else if kind.is_socket() {
-        "a socket"
-    } else if kind.is_char_device() {
-        "a character device"
-    } else if kind.is_block_device() {
-        "a block device"
-    } else if kind.is_dir() {
-        "a folder"
-    } else {
-        "something else"
-    }
 }
 
 /// A digest's id is its file name when that is short and safe for deep links (`xwlb-20220924`),
@@ -359,11 +332,12 @@ mod tests {
 
     #[test]
     fn a_file_that_grows_while_it_is_read_is_not_read_past_the_cap() {
+        use crate::read::read_at_most;
         // An endless reader: without the bound this would never return.
         let err = read_at_most(std::io::repeat(b'a'), 10, 1000).unwrap_err();
-        assert_eq!(err, "grew past the 0.1 MB a digest may be while it was read (max_file_mb); not read");
+        assert_eq!(problem(&err), "grew past the 0.1 MB a digest may be while it was read (max_file_mb); not read");
         assert_eq!(read_at_most(&b"abc"[..], 3, 3).unwrap(), b"abc");
-        assert!(read_at_most(&b"abc"[..], 4, 3).unwrap_err().starts_with("is 0.1 MB, more than"));
+        assert!(problem(&read_at_most(&b"abc"[..], 4, 3).unwrap_err()).starts_with("is 0.1 MB, more than"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use digestbot_corpus::ids::fnv1a;
+use digestbot_corpus::read::{Links, ReadError, read_limited};
 
 /// What a confirmed offer does.
 #[derive(Debug, Clone)]
@@ -110,29 +111,15 @@ pub(crate) enum Applied {
 /// nothing is. It is opened without following a link and without blocking, and its type is checked
 /// on the open file, so that a link out of the folder, a FIFO or `/dev/zero` is refused unread.
 pub(crate) fn read_in_corpus(path: &Path, max: u64) -> Result<Option<Vec<u8>>, Refusal> {
-    use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
-    let file = match std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW).open(path)
-    {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+    match read_limited(path, max, Links::Refuse) {
+        Ok(read) => Ok(Some(read.bytes)),
+        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         // O_NOFOLLOW on a link.
-        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return Err(Refusal::NotAFile),
-        Err(e) => return Err(e.into()),
-    };
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(Refusal::NotAFile);
+        Err(ReadError::Io(e)) if e.raw_os_error() == Some(libc::ELOOP) => Err(Refusal::NotAFile),
+        Err(ReadError::Io(e)) => Err(e.into()),
+        Err(ReadError::NotAFile { .. }) => Err(Refusal::NotAFile),
+        Err(ReadError::TooLarge { .. } | ReadError::Grew { .. }) => Err(Refusal::TooLarge),
     }
-    if meta.len() > max {
-        return Err(Refusal::TooLarge);
-    }
-    let mut bytes = Vec::new();
-    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > max {
-        return Err(Refusal::TooLarge);
-    }
-    Ok(Some(bytes))
 }
 
 /// What a digest's file is now, to tell at removal whether it changed since the offer, from its
