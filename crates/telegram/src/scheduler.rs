@@ -205,18 +205,24 @@ async fn finish(delivery: Option<Delivery>, outcome: DeliveryOutcome, over: bool
 }
 
 /// Runs `work` on `delivery` off the async workers; None when there is no delivery or the work
-/// panicked (the delivery is released then).
+/// panicked. A delivery whose database work panics is given up as over, not released to be
+/// resumed: resuming would send its last part again, every pass, for as long as the panic lasts.
 async fn blocking<T: Send + 'static>(
     delivery: Option<Delivery>,
     work: impl FnOnce(&mut Delivery) -> T + Send + 'static,
 ) -> Option<(T, Delivery)> {
     let mut delivery = delivery?;
-    tokio::task::spawn_blocking(move || {
-        let out = work(&mut delivery);
-        (out, delivery)
-    })
-    .await
-    .ok()
+    let ran = tokio::task::spawn_blocking(move || {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&mut delivery))) {
+            Ok(out) => Some((out, delivery)),
+            Err(_) => {
+                tracing::error!(chat = delivery.due().chat, "recording a delivery failed; it is given up");
+                delivery.finish();
+                None
+            }
+        }
+    });
+    ran.await.ok().flatten()
 }
 
 /// Runs [`schedule`], starting it again should it ever fail: a bot meant to run for months must
