@@ -113,10 +113,6 @@ impl App {
         self
     }
 
-    pub fn admin(&self) -> &Admin {
-        &self.admin
-    }
-
     pub fn is_admin(&self, user: i64) -> bool {
         self.admin.is_admin(user)
     }
