@@ -63,8 +63,40 @@ pub enum Command {
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100_000))]
         limit: u32,
         /// Print JSON instead of text
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print every hit (up to 10,000, best first) as CSV for Excel: UTF-8 with a BOM
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Check a quotation against the corpus: where it comes from, and how it differs (a character
+    /// added, dropped or changed, words swapped, other forms or punctuation)
+    Verify {
+        /// The quotation, 8 to 500 characters
+        #[arg(required = true, num_args = 1..)]
+        quotation: Vec<String>,
+        /// Corpus directory (default: `corpus_dir` from the config)
+        #[arg(long, value_name = "DIR")]
+        corpus: Option<PathBuf>,
+        /// Print JSON instead of text
         #[arg(long)]
         json: bool,
+    },
+    /// Follow terms through time: matching passages per year (per month when the corpus spans
+    /// less than three years); up to three terms separated by `|`
+    Trend {
+        /// The terms, in the query language of `search`: `改革开放 | 高质量发展`
+        #[arg(required = true, num_args = 1..)]
+        words: Vec<String>,
+        /// Corpus directory (default: `corpus_dir` from the config)
+        #[arg(long, value_name = "DIR")]
+        corpus: Option<PathBuf>,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+        /// Also draw the chart into this PNG file
+        #[arg(long, value_name = "FILE")]
+        png: Option<PathBuf>,
     },
 }
 
@@ -97,8 +129,19 @@ fn dispatch(cli: Cli, env: &Env) -> Result<(), Failure> {
         Command::Deliver { at, at_any_time } => cmd::deliver::run(&config, env, at, at_any_time),
         Command::Chat => cmd::chat::run(&config),
         Command::Check { dir, json } => cmd::check::run(&config, dir, json),
-        Command::Search { query, corpus, limit, json } => {
-            cmd::search::run(&config, corpus, &query.join(" "), limit as usize, json)
+        Command::Search { query, corpus, limit, json, csv } => {
+            let output = match (json, csv) {
+                (true, _) => cmd::search::Output::Json,
+                (_, true) => cmd::search::Output::Csv,
+                _ => cmd::search::Output::Text,
+            };
+            cmd::search::run(&config, corpus, &query.join(" "), limit as usize, output)
+        }
+        Command::Verify { quotation, corpus, json } => {
+            cmd::research::verify(&config, corpus, &quotation.join(" "), json)
+        }
+        Command::Trend { words, corpus, json, png } => {
+            cmd::research::trend(&config, corpus, &words.join(" "), json, png.as_deref())
         }
     }
 }

@@ -2,6 +2,9 @@
 //! send the bot (`/search 预算`, or plain text); buttons are listed as numbers you can type.
 
 use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+use digestbot_core::attachment::Attachment;
 
 use digestbot_core::reply::{Button, Message, Response};
 use digestbot_core::{App, Caller};
@@ -48,7 +51,35 @@ fn print_response(
         print_message(out, message, emphasis, choices)?;
         writeln!(out)?;
     }
+    if let Some(attached) = &response.attachment {
+        print_message(out, &attached.caption, emphasis, choices)?;
+        if let Attachment::Chart(chart) = &attached.file {
+            writeln!(out, "{}", msg::series_text(chart))?;
+        }
+        match save(&attached.file) {
+            Ok(path) => writeln!(out, "{}", msg::saved(&path))?,
+            Err(why) => writeln!(out, "{}", msg::file_not_saved(&why))?,
+        }
+        writeln!(out)?;
+    }
     Ok(())
+}
+
+/// A terminal cannot show a chart or a spreadsheet: it is written to a new file in the temporary
+/// directory, whose path is printed.
+fn save(file: &Attachment) -> Result<PathBuf, String> {
+    let (name, extension, bytes) = match file {
+        Attachment::Chart(chart) => {
+            ("digestbot-trend", "png", digestbot_export::chart_png(chart).map_err(|e| e.to_string())?)
+        }
+        Attachment::Table(table) => {
+            (table.name.as_str(), "xlsx", digestbot_export::xlsx(table, None).map_err(|e| e.to_string())?)
+        }
+    };
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
+    let path = std::env::temp_dir().join(format!("{name}-{stamp}.{extension}"));
+    std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
+    Ok(path)
 }
 
 /// Reads lines from `input` until it ends (or `/quit`), answering each on `out`. `prompt` shows

@@ -4,6 +4,7 @@
 pub mod chat;
 pub mod check;
 pub mod deliver;
+pub mod research;
 pub mod search;
 pub mod serve;
 

@@ -13,6 +13,7 @@ use digestbot_search::{Analyzer, Results};
 use crate::config::Config;
 use crate::exit::Failure;
 use crate::plain::{Emphasis, render};
+use digestbot_core::research::rows::{MAX_ROWS, hits_sheet};
 
 pub fn render_text(library: &Library, query: &str, results: &Results, emphasis: Emphasis) -> String {
     use std::fmt::Write;
@@ -83,8 +84,8 @@ pub fn render_json_error(query: &str, message: &str) -> String {
     serde_json::json!({ "query": query, "error": message }).to_string()
 }
 
-/// Prints the hits for `query` in the corpus in `dir` (the configured one by default).
-pub fn run(config: &Config, dir: Option<PathBuf>, query: &str, limit: usize, json: bool) -> Result<(), Failure> {
+/// The library of the corpus in `dir` (the configured one by default), its problems logged.
+pub fn load(config: &Config, dir: Option<PathBuf>) -> Result<Library, Failure> {
     let dir = dir.unwrap_or_else(|| config.corpus_dir.clone());
     let options = config.load_options();
     let library = match Library::load_with(&dir, options, Arc::new(Analyzer::new())) {
@@ -97,6 +98,25 @@ pub fn run(config: &Config, dir: Option<PathBuf>, query: &str, limit: usize, jso
     };
     for problem in &library.corpus.problems {
         tracing::warn!("{problem}");
+    }
+    Ok(library)
+}
+
+/// How `search` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    Text,
+    Json,
+    /// Every hit up to the export cap, as CSV for Excel (UTF-8 with a BOM).
+    Csv,
+}
+
+/// Prints the hits for `query` in the corpus in `dir` (the configured one by default).
+pub fn run(config: &Config, dir: Option<PathBuf>, query: &str, limit: usize, output: Output) -> Result<(), Failure> {
+    let library = load(config, dir)?;
+    let json = output == Output::Json;
+    if output == Output::Csv {
+        return csv(&library, query);
     }
     match library.search(query, 0, limit) {
         Ok(results) => {
@@ -121,4 +141,21 @@ pub fn run(config: &Config, dir: Option<PathBuf>, query: &str, limit: usize, jso
             Err(Failure::Failed(msg::SEARCH_FAILED.to_string()))
         }
     }
+}
+
+/// Every hit, best first, up to the export cap, as CSV on stdout; a cut is said on stderr.
+fn csv(library: &Library, query: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let parsed = digestbot_search::parse_query(&library.index.analyzer().normalizer, query)
+        .map_err(|e| Failure::Usage(msg::query_error(&e)))?;
+    let results = library.index.search(&parsed, 0, MAX_ROWS).map_err(|e| {
+        tracing::error!("{e}");
+        Failure::Failed(msg::SEARCH_FAILED.to_string())
+    })?;
+    let sheet = hits_sheet(&library.corpus, results.hits.iter().map(|hit| hit.loc));
+    if results.total > sheet.rows.len() {
+        eprintln!("{}", crate::text::csv_capped(results.total, sheet.rows.len()));
+    }
+    let bytes = digestbot_export::csv(&sheet, None);
+    std::io::stdout().lock().write_all(&bytes).map_err(|e| Failure::failed(format!("cannot write: {e}")))
 }

@@ -113,7 +113,7 @@ fn a_search_shows_the_total_five_hits_with_sources_and_links_and_a_next_page_but
     );
     let bold: Vec<&str> = page.text.0.iter().filter(|s| s.style == Style::Bold).map(|s| s.text.as_str()).collect();
     assert!(bold.iter().filter(|b| **b == "人大代表").count() >= PAGE_SIZE, "matches are bold: {bold:?}");
-    assert_eq!(labels(page), ["下一页 ▶"], "no page before the first");
+    assert_eq!(labels(page), ["下一页 ▶", "📥 导出 Excel"], "no page before the first");
 }
 
 #[test]
@@ -123,7 +123,7 @@ fn turning_the_page_replaces_the_message_and_pages_join_up_without_repeats() {
     let second = press(&app, ALICE, only(&first), "下一页");
     let second = edit(&second);
     assert!(text(second).starts_with("🔎「人大代表」共 7 段 · 第 2/2 页"), "{}", text(second));
-    assert_eq!(labels(second), ["◀ 上一页"], "no page past the last");
+    assert_eq!(labels(second), ["◀ 上一页", "📥 导出 Excel"], "no page past the last");
     let mut all = links(only(&first));
     all.extend(links(second));
     let unique: std::collections::BTreeSet<_> = all.iter().collect();

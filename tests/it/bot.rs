@@ -97,8 +97,22 @@ async fn start_sets_the_chinese_command_menu_and_welcomes_with_examples() {
     let commands = api.calls("setMyCommands");
     let names: Vec<&str> =
         commands[0].body["commands"].as_array().unwrap().iter().map(|c| c["command"].as_str().unwrap()).collect();
-    let expected =
-        ["search", "speaker", "read", "toc", "random", "today", "daily", "subscribe", "unsubscribe", "help", "start"];
+    let expected = [
+        "search",
+        "speaker",
+        "read",
+        "toc",
+        "random",
+        "verify",
+        "trend",
+        "export",
+        "today",
+        "daily",
+        "subscribe",
+        "unsubscribe",
+        "help",
+        "start",
+    ];
     assert_eq!(names, expected);
     assert!(commands[0].body["commands"][0]["description"].as_str().unwrap().contains("搜索"));
     assert_all_valid(&api);
@@ -114,7 +128,7 @@ async fn search_hits_arrive_as_html_with_deep_links_and_a_page_button_edits_the_
     assert!(html.matches("<b>人大代表</b>").count() >= 5, "{html}");
     assert!(html.contains("<i>《") && html.contains(" · 省委人大工作会议交流材料摘登</i>"), "{html}");
     assert!(html.contains(&format!("<a href=\"https://t.me/{BOT_USERNAME}?start=anhui-renda-huiyi_p")), "{html}");
-    assert_eq!(buttons(first).iter().map(|b| b.0.as_str()).collect::<Vec<_>>(), ["下一页 ▶"]);
+    assert_eq!(buttons(first).iter().map(|b| b.0.as_str()).collect::<Vec<_>>(), ["下一页 ▶", "📥 导出 Excel"]);
     let message_id = first.message_id.unwrap();
     api.push(callback(201, 201, message_id, &button(first, "下一页")));
     let calls = api.wait_until("the page edit", |c| c.iter().any(|c| c.method == "editmessagetext")).await;

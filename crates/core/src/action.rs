@@ -20,6 +20,35 @@ pub enum Action {
     Confirm(u32),
     /// Drop the corpus change offered under this token.
     Cancel(u32),
+    /// Send what a search, a verification or a trend found as a spreadsheet; only `owner` may.
+    Export { owner: i64, of: Findings, query: QueryRef },
+}
+
+/// What an export button exports: the answer it is under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Findings {
+    Search,
+    Verify,
+    Trend,
+}
+
+impl Findings {
+    fn code(self) -> char {
+        match self {
+            Findings::Search => 's',
+            Findings::Verify => 'v',
+            Findings::Trend => 't',
+        }
+    }
+
+    fn of_code(c: char) -> Option<Findings> {
+        match c {
+            's' => Some(Findings::Search),
+            'v' => Some(Findings::Verify),
+            't' => Some(Findings::Trend),
+            _ => None,
+        }
+    }
 }
 
 /// The query a result page is for: written into the button when it fits, else a key into the
@@ -48,6 +77,8 @@ impl Action {
             Action::Toc(page) => format!("t{page}"),
             Action::Confirm(token) => format!("y{token}"),
             Action::Cancel(token) => format!("n{token}"),
+            Action::Export { owner, of, query: QueryRef::Inline(q) } => format!("x{}.{owner}.{q}", of.code()),
+            Action::Export { owner, of, query: QueryRef::Cached(k) } => format!("X{}.{owner}.{k}", of.code()),
         };
         (data.len() <= MAX_CALLBACK_BYTES).then_some(data)
     }
@@ -88,6 +119,22 @@ impl Action {
             't' => rest.parse().ok().map(Action::Toc),
             'y' => rest.parse().ok().map(Action::Confirm),
             'n' => rest.parse().ok().map(Action::Cancel),
+            'x' | 'X' => {
+                let mut chars = rest.chars();
+                let of = Findings::of_code(chars.next()?)?;
+                let mut parts = chars.as_str().strip_prefix('.')?.splitn(2, '.');
+                let owner = parts.next()?.parse().ok()?;
+                let last = parts.next()?;
+                let query = if kind == 'x' {
+                    if last.trim().is_empty() {
+                        return None;
+                    }
+                    QueryRef::Inline(last.to_string())
+                } else {
+                    QueryRef::Cached(last.parse().ok()?)
+                };
+                Some(Action::Export { owner, of, query })
+            }
             _ => None,
         }
     }
@@ -111,6 +158,12 @@ mod tests {
             Action::Toc(0),
             Action::Confirm(u32::MAX),
             Action::Cancel(7),
+            Action::Export {
+                owner: -100_123,
+                of: Findings::Trend,
+                query: QueryRef::Inline("改革开放 | 新时代".into()),
+            },
+            Action::Export { owner: 1_234_567_890, of: Findings::Verify, query: QueryRef::Cached(u64::MAX) },
         ];
         for action in actions {
             let data = action.encode().unwrap();
@@ -123,7 +176,23 @@ mod tests {
 
     #[test]
     fn forged_callback_data_decodes_to_nothing() {
-        for data in ["", "x", "p", "p1", "p1.2", "pa.b.c", "o", "o../etc", "o<b>", "k-1", "t9999999999999", "c1.2.x"] {
+        for data in [
+            "",
+            "x",
+            "p",
+            "p1",
+            "p1.2",
+            "pa.b.c",
+            "o",
+            "o../etc",
+            "o<b>",
+            "k-1",
+            "t9999999999999",
+            "c1.2.x",
+            "xq.1.a",
+            "xs1.a",
+            "Xv.1.k",
+        ] {
             assert_eq!(Action::decode(data), None, "{data}");
         }
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use digestbot_search::library::{Library, Target};
 
-use crate::action::{Action, QueryRef};
+use crate::action::{Action, Findings, QueryRef};
 use crate::admin::reload::{CorpusDir, ReloadOutcome};
 use crate::admin::{Admin, Document};
 use crate::caller::Caller;
@@ -15,6 +15,7 @@ use crate::daily::Daily;
 use crate::gate::{self, Admission, Gate, Input};
 use crate::query_cache::QueryCache;
 use crate::reply::{Effect, Response, plain};
+use crate::research;
 use crate::screens::browse::{self, RandomPicker};
 use crate::screens::inline::{self, InlineAnswer};
 use crate::screens::status::{self, Build};
@@ -242,7 +243,7 @@ impl App {
             return self.admin.answer_offer(caller, token, matches!(action, Action::Confirm(_)));
         }
         // A search made on behalf of a chat (an anonymous group admin) may be paged by its members.
-        if let Action::Page { owner, .. } | Action::SpeakerPage { owner, .. } = action
+        if let Action::Page { owner, .. } | Action::SpeakerPage { owner, .. } | Action::Export { owner, .. } = action
             && owner != caller.user
             && (owner != caller.chat || caller.private)
         {
@@ -274,6 +275,11 @@ impl App {
                 // Removed or rewritten by a reload since the button was made.
                 None => return Response::notice(msg::not_found_id(&id)),
                 _ => return Response::notice(msg::EXPIRED),
+            },
+            // A file, sent as a new message: the answer it was under stays.
+            Action::Export { owner, of, query } => match self.query_of(query, owner) {
+                Some(query) => return research::export::export(&library, of, &query),
+                None => return Response::notice(msg::EXPIRED),
             },
             Action::Speakers(page) => browse::speakers(&library, page as usize),
             Action::Toc(page) => browse::toc(&library, page as usize),
@@ -312,6 +318,9 @@ impl App {
             }
             Command::Stats => self.stats(library),
             Command::Remove(what) => self.admin.removal(library, caller, &what),
+            Command::Verify(quotation) => research::verify::verify(library, &self.queries, caller, &quotation),
+            Command::Trend(words) => research::trend::trend(library, &self.queries, caller, &words),
+            Command::Export(words) => research::export::export(library, Findings::Search, &words),
             Command::Reload => {
                 tracing::info!(user = caller.user, "reload asked for");
                 Response { effect: Some(Effect::Reload), ..Response::default() }

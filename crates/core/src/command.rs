@@ -24,6 +24,12 @@ pub enum Command {
     Stats,
     /// `/remove <digest id or file>`: take a digest out of the corpus (admins).
     Remove(String),
+    /// `/verify <quotation>`: where a quotation comes from, and how it differs.
+    Verify(String),
+    /// `/trend <words> [| <words>…]`: a chart of matching passages per year.
+    Trend(String),
+    /// `/export <words>`: the hits of a search as a spreadsheet.
+    Export(String),
 }
 
 impl Command {
@@ -77,6 +83,9 @@ pub fn parse(text: &str, me: &str) -> Said {
         "reload" => Command::Reload,
         "stats" => Command::Stats,
         "remove" => Command::Remove(args),
+        "verify" | "v" => Command::Verify(args),
+        "trend" => Command::Trend(args),
+        "export" => Command::Export(args),
         "" => return Said::Text,
         _ => return Said::Unknown { name: name.to_string(), addressed: target.is_some() },
     };
@@ -101,5 +110,8 @@ mod tests {
         assert_eq!(p("人大代表"), Said::Text);
         assert_eq!(p("/"), Said::Text);
         assert_eq!(p("/search"), Said::Command(Command::Search(String::new())));
+        assert_eq!(p("/verify 坚持稳中求进"), Said::Command(Command::Verify("坚持稳中求进".into())));
+        assert_eq!(p("/trend 改革开放 | 新时代"), Said::Command(Command::Trend("改革开放 | 新时代".into())));
+        assert_eq!(p("/export@digestbot 预算"), Said::Command(Command::Export("预算".into())));
     }
 }

@@ -9,6 +9,7 @@
 pub mod action;
 pub mod admin;
 mod app;
+pub mod attachment;
 mod caller;
 pub mod clock;
 pub mod command;
@@ -18,6 +19,7 @@ mod limiter;
 pub mod naming;
 mod query_cache;
 pub mod reply;
+pub mod research;
 pub mod screens;
 pub mod shelf;
 pub mod stats;

@@ -2,6 +2,7 @@
 //! renders it its own way (Telegram HTML and keyboards; plain text and numbered choices).
 
 use crate::action::Action;
+use crate::attachment::Attached;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Style {
@@ -97,6 +98,8 @@ pub struct Response {
     pub notice: Option<String>,
     /// Work the edge must start, whose reply comes when it is done.
     pub effect: Option<Effect>,
+    /// A file sent after the messages: a chart, a table.
+    pub attachment: Option<Box<Attached>>,
 }
 
 /// Slow work an input asks for: the edge runs it off its handler with

@@ -1,7 +1,9 @@
 //! The pieces every screen builds with: buttons with labels that fit, pages of a list, and the
 //! previous / next row.
 
-use crate::action::Action;
+use crate::action::{Action, Findings, QueryRef};
+use crate::caller::Caller;
+use crate::query_cache::QueryCache;
 use crate::reply::Button;
 use crate::text as msg;
 use digestbot_corpus::Speech;
@@ -51,4 +53,26 @@ pub(crate) fn pager(page: usize, pages: usize, make: impl Fn(u32) -> Action) -> 
 /// A button that opens a speech: `speaker：title`.
 pub(crate) fn speech_button(speech: &Speech) -> Button {
     button(&msg::speech_choice(speech), Action::Open(speech.id.clone()))
+}
+
+/// How paging buttons name a query: written into them when it fits in Telegram's 64 bytes of
+/// callback data (`widest` is the longest such button), else by the searcher's key into the cache.
+pub(crate) fn button_query(
+    queries: &QueryCache,
+    caller: Caller,
+    query: &str,
+    widest: impl Fn(QueryRef) -> Action,
+) -> QueryRef {
+    let inline = QueryRef::Inline(query.to_string());
+    if widest(inline.clone()).encode().is_some() {
+        inline
+    } else {
+        QueryRef::Cached(queries.insert(caller.user, query))
+    }
+}
+
+/// The button that exports the answer it is under (see `research::export`).
+pub(crate) fn export_button(queries: &QueryCache, caller: Caller, of: Findings, query: &str) -> Button {
+    let query = button_query(queries, caller, query, |query| Action::Export { owner: caller.user, of, query });
+    Button { label: msg::EXPORT_BUTTON.to_string(), action: Action::Export { owner: caller.user, of, query } }
 }

@@ -51,6 +51,7 @@ pub struct Digest {
     /// The event a multi-speaker digest's subtitle names (`——…研讨会发言摘编`), as shown.
     pub occasion: Option<String>,
     pub occasion_lines: Vec<Line>,
+    /// `2024-03-05`; `2019` for a document whose title gives only its year.
     pub date: Option<String>,
     pub source: Option<String>,
     pub url: Option<String>,
@@ -118,8 +119,8 @@ impl Passage {
 }
 
 /// Where a passage is in a corpus: the positions of its digest, speech, section and of the
-/// passage itself. Small and `Copy`, so an index can keep one per passage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// passage itself. Small and `Copy`, so an index can keep one per passage; ordered as the corpus is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Loc {
     pub digest: u32,
     pub speech: u32,

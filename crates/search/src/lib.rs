@@ -14,7 +14,10 @@ mod query;
 mod rank;
 mod schema;
 mod snippet;
+mod stopwords;
 mod tokens;
+pub mod trend;
+pub mod verify;
 
 pub use analyzer::Analyzer;
 pub use chars::{is_han, is_word};
@@ -23,4 +26,7 @@ pub use normalize::{Normalized, Normalizer};
 pub use query::{MAX_QUERY_CHARS, Query, QueryError, check_length as check_query_length, parse as parse_query};
 pub use rank::{Hit, Results};
 pub use snippet::{SNIPPET_CHARS, Snippet, matches, snippet};
+pub use stopwords::{is_stopword, only_stopwords};
 pub use tokens::{GramTokenizer, WordTokenizer, words};
+pub use trend::{By, Trend, TrendError};
+pub use verify::{Verdict, Verification, VerifyError};

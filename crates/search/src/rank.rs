@@ -6,7 +6,7 @@
 
 use std::cmp::Reverse;
 
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Score, SegmentReader, Term};
@@ -66,6 +66,30 @@ impl SearchIndex {
             })
             .collect();
         Ok(Results { total, hits })
+    }
+
+    /// Every passage matching `query`, in corpus order: what a trend counts.
+    pub fn matching(&self, query: &Query) -> Result<Vec<Loc>, IndexError> {
+        let Some(clauses) = self.clauses(query) else { return Ok(Vec::new()) };
+        let searcher = self.reader.searcher();
+        let found = searcher.search(&BooleanQuery::new(clauses), &DocSetCollector)?;
+        let segments: Vec<Option<&[u32]>> = searcher
+            .segment_readers()
+            .iter()
+            .map(|reader| {
+                let id = reader.segment_id();
+                self.doc_ords.iter().find(|(segment, _)| *segment == id).map(|(_, ords)| &ords[..])
+            })
+            .collect();
+        let mut ords: Vec<u32> = found
+            .into_iter()
+            .filter_map(|address| {
+                let ords = segments.get(address.segment_ord as usize).copied().flatten()?;
+                ords.get(address.doc_id as usize).copied().filter(|&ord| ord != NO_ORD)
+            })
+            .collect();
+        ords.sort_unstable();
+        Ok(ords.into_iter().filter_map(|ord| self.locs.get(ord as usize).copied()).collect())
     }
 
     /// Search, with the snippet of each hit taken from `corpus` (the one the index was built from).

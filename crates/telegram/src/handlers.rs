@@ -13,8 +13,9 @@ use crate::gate::{Intakes, Taken};
 use crate::outbox::{Destination, Outbox, Priority, Request};
 use crate::redaction::redacted;
 use crate::render;
-use crate::send::{answer_callback, edit_or_send, log_failure, log_send_error, queue_messages, send};
+use crate::send::{answer_callback, edit_or_send, log_failure, log_send_error, queue_messages, send, send_attachment};
 use digestbot_core::admin::MAX_UPLOAD_BYTES;
+use digestbot_core::attachment::Attached;
 use digestbot_core::reply::{Effect, Response, plain};
 use digestbot_core::{App, Caller, Document};
 
@@ -82,7 +83,17 @@ pub(crate) async fn on_message(
         ));
     }
     queue_messages(&outbox, me.username(), destination_of(&msg), response.messages);
+    if let Some(attached) = response.attachment {
+        queue_attachment(&outbox, me.username(), destination_of(&msg), *attached);
+    }
     Ok(())
+}
+
+/// Queues a chart or a spreadsheet for a chat, after what is queued for it already.
+fn queue_attachment(outbox: &Arc<Outbox>, me: &str, place: Destination, attached: Attached) {
+    let queues = outbox.queues().clone();
+    let (outbox, me) = (outbox.clone(), me.to_string());
+    queues.push(place.chat.0, Box::pin(async move { send_attachment(&outbox, &me, place, attached).await }));
 }
 
 /// Downloads a file an admin sent (Telegram lets bots download up to 20 MB, checked again as it
@@ -223,6 +234,9 @@ pub(crate) async fn on_callback(
                 if send(&outbox, &me, place, reply).await.is_err() {
                     return;
                 }
+            }
+            if let Some(attached) = response.attachment {
+                send_attachment(&outbox, &me, place, *attached).await;
             }
             // After the edit that says it is under way.
             if let Some(effect) = effect {

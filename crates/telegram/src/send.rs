@@ -7,10 +7,11 @@ use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{CallbackQueryId, InlineKeyboardMarkup, MessageId};
 
-use crate::outbox::{Destination, Failure, Outbox, Priority, Request, classify};
+use crate::outbox::{Destination, Failure, FileKind, Outbox, Priority, Request, classify};
 use crate::redaction::redacted;
 use crate::render;
-use digestbot_core::reply::Message as Reply;
+use digestbot_core::attachment::{Attached, Attachment};
+use digestbot_core::reply::{Message as Reply, plain};
 
 /// Logs a failed send and carries on: a chat that blocked the bot or a message that did not change
 /// is not a reason to stop serving anyone else.
@@ -112,4 +113,63 @@ pub(crate) async fn edit_or_send(outbox: &Outbox, me: &str, place: Destination, 
         Err(failure) => log_failure(&failure, Some(place.chat)),
     }
     let _ = send_parts(outbox, Priority::Reply, place, parts, keyboard).await;
+}
+
+/// Charts and spreadsheets drawn at once, at most: each takes a blocking thread for a moment, and
+/// the other chats' replies must not wait for them.
+static RENDERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Telegram refuses uploads over 50 MB.
+const MAX_UPLOAD_BYTES: usize = 50 * 1024 * 1024;
+
+/// Telegram's limit on a caption, in characters (of the HTML here: a little stricter).
+const MAX_CAPTION_CHARS: usize = 1024;
+
+/// Draws a chart or writes a spreadsheet off the async workers, then sends it as a photo or a
+/// document with its caption (a caption too long for one follows as a message).
+pub(crate) async fn send_attachment(outbox: &Outbox, me: &str, place: Destination, attached: Attached) {
+    let Attached { file, caption } = attached;
+    let bot = me.to_string();
+    let rendered = {
+        let _permit = RENDERS.acquire().await;
+        tokio::task::spawn_blocking(move || match &file {
+            Attachment::Chart(chart) => digestbot_export::chart_png(chart)
+                .map(|bytes| (FileKind::Photo, "digestbot-trend.png".to_string(), bytes)),
+            Attachment::Table(table) => digestbot_export::xlsx(table, Some(&bot))
+                .map(|bytes| (FileKind::Document, format!("{}.xlsx", table.name), bytes)),
+        })
+        .await
+    };
+    let (kind, name, bytes) = match rendered {
+        Ok(Ok(file)) if file.2.len() <= MAX_UPLOAD_BYTES => file,
+        Ok(Ok(_)) => {
+            let reply = Reply { text: plain(digestbot_core::research::text::EXPORT_TOO_LARGE), buttons: Vec::new() };
+            let _ = send(outbox, me, place, &reply).await;
+            return;
+        }
+        failed => {
+            tracing::error!("a chart or a spreadsheet could not be made: {failed:?}");
+            let reply = Reply { text: plain(digestbot_core::research::text::EXPORT_FAILED), buttons: Vec::new() };
+            let _ = send(outbox, me, place, &reply).await;
+            return;
+        }
+    };
+    let parts = render::html(&caption.text, me);
+    let keyboard = render::keyboard(&caption.buttons);
+    let fits = parts.len() <= 1 && parts.first().is_none_or(|p| p.chars().count() <= MAX_CAPTION_CHARS);
+    let request = Request::File {
+        place,
+        kind,
+        name,
+        bytes,
+        caption: if fits { parts.first().cloned() } else { None },
+        keyboard: if fits { keyboard.clone() } else { None },
+    };
+    if let Err(failure) = outbox.send(Priority::Reply, request).await {
+        log_failure(&failure, Some(place.chat));
+        return;
+    }
+    if !fits {
+        let _ = send_parts(outbox, Priority::Reply, place, parts, keyboard).await;
+    }
 }

@@ -5,14 +5,13 @@ use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::reading;
-use super::search::button_query;
 use crate::action::Action;
 use crate::caller::Caller;
 use crate::query_cache::QueryCache;
 use crate::reply::plain;
 use crate::reply::{Button, Message, Response, Rich};
 use crate::text as msg;
-use crate::widgets::{button, list_page, pager, speech_button};
+use crate::widgets::{button, button_query, list_page, pager, speech_button};
 use digestbot_corpus::Speech;
 use digestbot_search::check_query_length;
 use digestbot_search::library::Library;

@@ -1,13 +1,13 @@
 //! The search screen: a page of hits, each a highlighted snippet with its source and a link to
 //! the passage, and buttons to turn pages that only the searcher may press.
 
-use crate::action::{Action, QueryRef};
+use crate::action::{Action, Findings};
 use crate::caller::Caller;
 use crate::query_cache::QueryCache;
 use crate::reply::plain;
 use crate::reply::{Message, Response, Rich, Style};
 use crate::text as msg;
-use crate::widgets::{PAGE_SIZE, pager};
+use crate::widgets::{PAGE_SIZE, button_query, export_button, pager};
 use digestbot_search::library::{Library, SearchError};
 
 /// Page `page` (from 0) of the hits for `query`; a page past the end shows the last one.
@@ -43,22 +43,7 @@ pub(crate) fn page(library: &Library, queries: &QueryCache, caller: Caller, quer
     let widest = |query| Action::Page { owner: caller.user, page: pages as u32, query };
     let query_ref = button_query(queries, caller, query, widest);
     let row = pager(page, pages, |p| Action::Page { owner: caller.user, page: p, query: query_ref.clone() });
-    let buttons = if row.is_empty() { Vec::new() } else { vec![row] };
+    let mut buttons = if row.is_empty() { Vec::new() } else { vec![row] };
+    buttons.push(vec![export_button(queries, caller, Findings::Search, query)]);
     Response::message(Message { text, buttons })
-}
-
-/// How paging buttons name a query: written into them when it fits in Telegram's 64 bytes of
-/// callback data (`widest` is the longest such button), else by the searcher's key into the cache.
-pub(crate) fn button_query(
-    queries: &QueryCache,
-    caller: Caller,
-    query: &str,
-    widest: impl Fn(QueryRef) -> Action,
-) -> QueryRef {
-    let inline = QueryRef::Inline(query.to_string());
-    if widest(inline.clone()).encode().is_some() {
-        inline
-    } else {
-        QueryRef::Cached(queries.insert(caller.user, query))
-    }
 }

@@ -11,6 +11,22 @@ pub(super) fn starts_with_date(t: &str) -> bool {
         && t.contains('日')
 }
 
+/// The year of a document that gives no full date, only a year in its title
+/// (`2019年中华人民共和国国务院政府工作报告`): the first `19xx年` or `20xx年`, as `2019`. Counted for
+/// that year by the research tools, and shown as its date.
+pub fn cn_year(t: &str) -> Option<String> {
+    let mut from = 0;
+    while let Some(pos) = t[from..].find('年').map(|p| p + from) {
+        from = pos + '年'.len_utf8();
+        let before = &t.as_bytes()[..pos];
+        let digits = before.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+        if digits == 4 && (before[pos - 4..].starts_with(b"19") || before[pos - 4..].starts_with(b"20")) {
+            return Some(t[pos - 4..pos].to_string());
+        }
+    }
+    None
+}
+
 /// Finds a full date written the Chinese way (`2024年3月5日`) and returns it as `2024-03-05`.
 pub fn cn_date(t: &str) -> Option<String> {
     let bytes = t.as_bytes();

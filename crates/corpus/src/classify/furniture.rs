@@ -80,6 +80,14 @@ pub fn furniture(t: &str) -> Option<Furniture<'_>> {
     if n <= 40 && is_controls(t) {
         return Some(Furniture::Control);
     }
+    // A scraper's leftovers: a field's value where the page had none (`false`, `null`), and the
+    // licence a wiki prints under each text.
+    if matches!(inner, "false" | "true" | "null" | "undefined" | "None" | "NaN") {
+        return Some(Furniture::Control);
+    }
+    if inner.eq_ignore_ascii_case("public domain") {
+        return Some(Furniture::Notice);
+    }
     if listed(BREADCRUMB_ROOTS, inner) || (n <= 120 && is_breadcrumb(t)) {
         return Some(Furniture::Breadcrumb);
     }

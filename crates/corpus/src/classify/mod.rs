@@ -217,4 +217,12 @@ mod tests {
         assert_eq!(cn_date("12月7日,省委人大工作会议"), None);
         assert_eq!(cn_date("2023年2月30日"), None);
     }
+
+    #[test]
+    fn a_title_that_gives_only_a_year_gives_that_year() {
+        assert_eq!(cn_year("2019年中华人民共和国国务院政府工作报告").as_deref(), Some("2019"));
+        assert_eq!(cn_year("第十三个五年规划 1987年报告").as_deref(), Some("1987"));
+        assert_eq!(cn_year("十五年来的工作"), None);
+        assert_eq!(cn_year("3000年"), None);
+    }
 }

@@ -80,6 +80,9 @@ pub(super) fn build(
         digest.date =
             drafts.iter().find_map(|draft| classify::cn_date(&joined(&draft.occasion))).or(title_date).or(split.date);
     }
+    if digest.date.is_none() {
+        digest.date = digest.title_line.as_ref().and_then(|line| classify::cn_year(line.display()));
+    }
     // A single speech the text names no speaker of takes the person the page says wrote it.
     let author = split.author.as_deref().filter(|author| drafts.len() == 1 && is_person(author));
     for draft in drafts {

@@ -22,7 +22,7 @@ use governor::clock::MonotonicClock;
 use governor::state::keyed::DefaultKeyedStateStore;
 use teloxide::RequestError;
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardMarkup, MessageId, ParseMode, ThreadId};
+use teloxide::types::{InlineKeyboardMarkup, InputFile, MessageId, ParseMode, ThreadId};
 
 mod classify;
 mod pacing;
@@ -52,8 +52,32 @@ pub struct Destination {
 /// One request that puts text in a chat.
 #[derive(Debug, Clone)]
 pub enum Request {
-    Send { place: Destination, html: String, keyboard: Option<InlineKeyboardMarkup> },
-    Edit { place: Destination, message: MessageId, html: String, keyboard: Option<InlineKeyboardMarkup> },
+    Send {
+        place: Destination,
+        html: String,
+        keyboard: Option<InlineKeyboardMarkup>,
+    },
+    Edit {
+        place: Destination,
+        message: MessageId,
+        html: String,
+        keyboard: Option<InlineKeyboardMarkup>,
+    },
+    /// A chart (a photo) or a spreadsheet (a document), with its caption when it fits one.
+    File {
+        place: Destination,
+        kind: FileKind,
+        name: String,
+        bytes: Vec<u8>,
+        caption: Option<String>,
+        keyboard: Option<InlineKeyboardMarkup>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Photo,
+    Document,
 }
 
 impl Request {
@@ -62,19 +86,23 @@ impl Request {
         match self {
             Request::Send { .. } => "send",
             Request::Edit { .. } => "edit",
+            Request::File { kind: FileKind::Photo, .. } => "photo",
+            Request::File { kind: FileKind::Document, .. } => "document",
         }
     }
 
     fn chat(&self) -> ChatId {
         match self {
-            Request::Send { place, .. } | Request::Edit { place, .. } => place.chat,
+            Request::Send { place, .. } | Request::Edit { place, .. } | Request::File { place, .. } => place.chat,
         }
     }
 
     /// The same request to another chat (a group that became a supergroup).
     pub fn to_chat(mut self, chat: ChatId) -> Request {
         match &mut self {
-            Request::Send { place, .. } | Request::Edit { place, .. } => place.chat = chat,
+            Request::Send { place, .. } | Request::Edit { place, .. } | Request::File { place, .. } => {
+                place.chat = chat
+            }
         }
         self
     }
@@ -299,6 +327,37 @@ impl Outbox {
                     edit = edit.reply_markup(keyboard);
                 }
                 edit.await
+            }
+            Request::File { place, kind, name, bytes, caption, keyboard } => {
+                let file = InputFile::memory(bytes).file_name(name);
+                match kind {
+                    FileKind::Photo => {
+                        let mut send = self.bot.send_photo(place.chat, file);
+                        if let Some(caption) = caption {
+                            send = send.caption(caption).parse_mode(ParseMode::Html);
+                        }
+                        if let Some(thread) = place.thread {
+                            send = send.message_thread_id(thread);
+                        }
+                        if let Some(keyboard) = keyboard {
+                            send = send.reply_markup(keyboard);
+                        }
+                        send.await
+                    }
+                    FileKind::Document => {
+                        let mut send = self.bot.send_document(place.chat, file);
+                        if let Some(caption) = caption {
+                            send = send.caption(caption).parse_mode(ParseMode::Html);
+                        }
+                        if let Some(thread) = place.thread {
+                            send = send.message_thread_id(thread);
+                        }
+                        if let Some(keyboard) = keyboard {
+                            send = send.reply_markup(keyboard);
+                        }
+                        send.await
+                    }
+                }
             }
         }
     }
