@@ -2,17 +2,6 @@
 //! Values only, so the core's answers stay testable as values; the edges render them (PNG, xlsx,
 //! csv) with `digestbot-export`.
 
-use crate::reply::Message;
-
-/// A file sent with a caption (a photo for a chart, a document for a table).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attached {
-    pub file: Attachment,
-    /// The text under the file, and its buttons. A caption too long for the edge is sent as a
-    /// message of its own after the file.
-    pub caption: Message,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Attachment {
     Chart(Chart),

@@ -2,7 +2,7 @@
 //! renders it its own way (Telegram HTML and keyboards; plain text and numbered choices).
 
 use crate::action::Action;
-use crate::attachment::Attached;
+use crate::attachment::Attachment;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Style {
@@ -77,6 +77,15 @@ pub fn plain(text: &str) -> Rich {
 pub struct Button {
     pub label: String,
     pub action: Action,
+}
+
+/// A file sent with a caption (a photo for a chart, a document for a table).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attached {
+    pub file: Attachment,
+    /// The text under the file, and its buttons. A caption too long for the edge is sent as a
+    /// message of its own after the file.
+    pub caption: Message,
 }
 
 /// One message.

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use plotters::style::register_font;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::ExportError;
+use crate::error::ExportError;
 
 pub const PNG_WIDTH: u32 = 1200;
 pub const PNG_HEIGHT: u32 = 675;

@@ -28,7 +28,7 @@ fn field(cell: &Cell, bot: Option<&str>) -> String {
         Cell::Text(text) | Cell::Url(text) => text.clone(),
         Cell::Number(number) => number.to_string(),
         Cell::Open(id) => match bot {
-            Some(bot) => crate::open_link(bot, id),
+            Some(bot) => crate::error::open_link(bot, id),
             None => id.clone(),
         },
         Cell::Empty => String::new(),

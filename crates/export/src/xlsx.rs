@@ -3,7 +3,7 @@ use std::borrow::Cow;
 use digestbot_core::attachment::{Cell, Sheet, Table};
 use rust_xlsxwriter::{ColNum, Format, FormatAlign, FormatBorder, RowNum, Url, Workbook, Worksheet, XlsxError};
 
-use crate::ExportError;
+use crate::error::ExportError;
 
 /// Excel refuses a longer cell, counted in UTF-16 units.
 const MAX_CELL: usize = 32_767;
@@ -106,7 +106,7 @@ fn write_sheet(
                 }
                 Cell::Open(id) => match bot {
                     Some(bot) if links < MAX_LINKS => {
-                        let url = Url::new(crate::open_link(bot, id)).set_text(fit(id));
+                        let url = Url::new(crate::error::open_link(bot, id)).set_text(fit(id));
                         links += write_link(worksheet, (row, col), url, id, (link, text))?;
                     }
                     _ => {

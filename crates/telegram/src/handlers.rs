@@ -15,7 +15,7 @@ use crate::redaction::redacted;
 use crate::render;
 use crate::send::{answer_callback, edit_or_send, log_failure, log_send_error, queue_messages, send, send_attachment};
 use digestbot_core::admin::MAX_UPLOAD_BYTES;
-use digestbot_core::attachment::Attached;
+use digestbot_core::reply::Attached;
 use digestbot_core::reply::{Effect, Response, plain};
 use digestbot_core::{App, Caller, Document};
 

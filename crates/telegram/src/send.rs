@@ -10,7 +10,8 @@ use teloxide::types::{CallbackQueryId, InlineKeyboardMarkup, MessageId};
 use crate::outbox::{Destination, Failure, FileKind, Outbox, Priority, Request, classify};
 use crate::redaction::redacted;
 use crate::render;
-use digestbot_core::attachment::{Attached, Attachment};
+use digestbot_core::attachment::Attachment;
+use digestbot_core::reply::Attached;
 use digestbot_core::reply::{Message as Reply, plain};
 
 /// Logs a failed send and carries on: a chat that blocked the bot or a message that did not change

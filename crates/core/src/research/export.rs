@@ -8,8 +8,8 @@ use digestbot_search::trend::split_terms;
 use super::rows::{self, MAX_ROWS};
 use super::text as msg;
 use crate::action::Findings;
-use crate::attachment::{Attached, Attachment, Table};
-use crate::reply::{Message, Response, plain};
+use crate::attachment::{Attachment, Table};
+use crate::reply::{Attached, Message, Response, plain};
 
 /// The spreadsheet of `of` for `query`.
 pub(crate) fn export(library: &Library, of: Findings, query: &str) -> Response {

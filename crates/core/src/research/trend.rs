@@ -7,10 +7,10 @@ use digestbot_search::trend::{By, TermTrend, Trend, split_terms};
 
 use super::text as msg;
 use crate::action::Findings;
-use crate::attachment::{Attached, Attachment, Chart, Series};
+use crate::attachment::{Attachment, Chart, Series};
 use crate::caller::Caller;
 use crate::query_cache::QueryCache;
-use crate::reply::{Message, Response, Rich, Style, plain};
+use crate::reply::{Attached, Message, Response, Rich, Style, plain};
 use crate::widgets::export_button;
 
 pub(crate) fn trend(library: &Library, queries: &QueryCache, caller: Caller, words: &str) -> Response {
