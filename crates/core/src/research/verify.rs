@@ -19,10 +19,10 @@ pub(crate) fn verify(library: &Library, queries: &QueryCache, caller: Caller, qu
         Ok(found) => found,
         Err(e) => return Response::text(plain(&msg::verify_error(&e))),
     };
-    if found.verdict() == Verdict::NotFound {
-        return Response::text(render(library, &found));
-    }
     let text = render(library, &found);
+    if found.verdict() == Verdict::NotFound {
+        return Response::text(text);
+    }
     let buttons = vec![vec![export_button(queries, caller, Findings::Verify, quotation)]];
     Response::message(Message { text, buttons })
 }

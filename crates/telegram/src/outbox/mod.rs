@@ -330,33 +330,25 @@ impl Outbox {
             }
             Request::File { place, kind, name, bytes, caption, keyboard } => {
                 let file = InputFile::memory(bytes).file_name(name);
+                // sendPhoto and sendDocument are requests of two types with the same setters.
+                macro_rules! finish {
+                    ($send:expr) => {{
+                        let mut send = $send;
+                        if let Some(caption) = caption {
+                            send = send.caption(caption).parse_mode(ParseMode::Html);
+                        }
+                        if let Some(thread) = place.thread {
+                            send = send.message_thread_id(thread);
+                        }
+                        if let Some(keyboard) = keyboard {
+                            send = send.reply_markup(keyboard);
+                        }
+                        send.await
+                    }};
+                }
                 match kind {
-                    FileKind::Photo => {
-                        let mut send = self.bot.send_photo(place.chat, file);
-                        if let Some(caption) = caption {
-                            send = send.caption(caption).parse_mode(ParseMode::Html);
-                        }
-                        if let Some(thread) = place.thread {
-                            send = send.message_thread_id(thread);
-                        }
-                        if let Some(keyboard) = keyboard {
-                            send = send.reply_markup(keyboard);
-                        }
-                        send.await
-                    }
-                    FileKind::Document => {
-                        let mut send = self.bot.send_document(place.chat, file);
-                        if let Some(caption) = caption {
-                            send = send.caption(caption).parse_mode(ParseMode::Html);
-                        }
-                        if let Some(thread) = place.thread {
-                            send = send.message_thread_id(thread);
-                        }
-                        if let Some(keyboard) = keyboard {
-                            send = send.reply_markup(keyboard);
-                        }
-                        send.await
-                    }
+                    FileKind::Photo => finish!(self.bot.send_photo(place.chat, file)),
+                    FileKind::Document => finish!(self.bot.send_document(place.chat, file)),
                 }
             }
         }
