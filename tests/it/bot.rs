@@ -34,18 +34,18 @@ fn to_chat(calls: &[Call], method: &str, chat: i64) -> Vec<Call> {
 }
 
 /// Waits for the `n`th message sent to `chat` and returns all of them.
-async fn messages_to(api: &FakeApi, chat: i64, n: usize) -> Vec<Call> {
+pub(crate) async fn messages_to(api: &FakeApi, chat: i64, n: usize) -> Vec<Call> {
     let calls =
         api.wait_until(&format!("{n} message(s) to {chat}"), |c| to_chat(c, "sendMessage", chat).len() >= n).await;
     to_chat(&calls, "sendMessage", chat)
 }
 
-fn text(call: &Call) -> &str {
+pub(crate) fn text(call: &Call) -> &str {
     call.body["text"].as_str().unwrap_or("")
 }
 
 /// Every button of a message: (label, callback data).
-fn buttons(call: &Call) -> Vec<(String, String)> {
+pub(crate) fn buttons(call: &Call) -> Vec<(String, String)> {
     let rows = call.body["reply_markup"]["inline_keyboard"].as_array().cloned().unwrap_or_default();
     rows.iter()
         .flat_map(|row| row.as_array().cloned().unwrap_or_default())
@@ -53,7 +53,7 @@ fn buttons(call: &Call) -> Vec<(String, String)> {
         .collect()
 }
 
-fn button(call: &Call, label: &str) -> String {
+pub(crate) fn button(call: &Call, label: &str) -> String {
     buttons(call)
         .into_iter()
         .find(|(l, _)| l.contains(label))
@@ -63,7 +63,7 @@ fn button(call: &Call, label: &str) -> String {
 
 /// What Telegram would accept: only its tags, balanced, entities escaped, at most 4096 UTF-16
 /// units of visible text, callback data within 64 bytes.
-fn assert_valid_html(call: &Call) {
+pub(crate) fn assert_valid_html(call: &Call) {
     let html = call.body["text"]
         .as_str()
         .or_else(|| call.body["input_message_content"]["message_text"].as_str())
@@ -193,6 +193,7 @@ async fn inline_queries_are_answered_with_html_articles_and_the_next_offset() {
         body: first.clone(),
         message_id: None,
         at: std::time::Instant::now(),
+        upload: None,
     });
     // A forged offset far past the end: an empty answer, not an attempt to collect a trillion hits.
     api.push(inline_query(803, "人大", "18446744073709551615"));

@@ -20,6 +20,8 @@ mod ops;
 mod presentation;
 mod reload;
 mod reload_index;
+mod research;
+mod research_bot;
 mod search;
 mod support;
 mod webhook;

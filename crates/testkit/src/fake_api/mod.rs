@@ -4,6 +4,7 @@
 //! Telegram, it refuses an edit that changes nothing, and messages to a chat that blocked the bot.
 
 mod cutting;
+mod multipart;
 mod server;
 mod state;
 
@@ -16,6 +17,7 @@ use axum::routing::post;
 use serde_json::{Value, json};
 
 use self::cutting::Cutting;
+pub use self::multipart::Upload;
 use self::server::{download, route};
 use self::state::Inner;
 pub use self::state::{Call, HUGE_ANSWER_BYTES, Limit};
@@ -33,6 +35,8 @@ impl FakeApi {
         let app = Router::new()
             .route("/{bot}/{method}", post(route))
             .route("/file/{bot}/{path}", axum::routing::get(download))
+            // Telegram takes uploads of up to 50 MB; axum's default stops at 2 MB.
+            .layer(axum::extract::DefaultBodyLimit::max(60 << 20))
             .with_state(inner.clone());
         let app_inner = inner.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use std::time::Duration;
 
+use super::multipart;
 use super::state::{Call, HUGE_ANSWER_BYTES, Inner};
 use crate::updates::{BOT_USERNAME, user};
 
@@ -34,7 +35,11 @@ pub(super) async fn route(
 
 async fn handle(inner: Arc<Inner>, method: String, body: Bytes) -> String {
     let method = method.to_ascii_lowercase();
-    let body: Value = serde_json::from_slice(&body).unwrap_or_else(|_| form(&body));
+    let (body, mut uploads) = match serde_json::from_slice::<Value>(&body) {
+        Ok(body) => (body, Vec::new()),
+        Err(_) => multipart::parse(&body).unwrap_or((Value::Null, Vec::new())),
+    };
+    let upload = uploads.pop();
     let ok = |result: Value| json!({ "ok": true, "result": result }).to_string();
     match method.as_str() {
         "getme" => {
@@ -59,6 +64,7 @@ async fn handle(inner: Arc<Inner>, method: String, body: Bytes) -> String {
                 body: body.clone(),
                 message_id: None,
                 at: std::time::Instant::now(),
+                upload: None,
             });
             inner.new_call.notify_waiters();
             match size {
@@ -119,12 +125,18 @@ async fn handle(inner: Arc<Inner>, method: String, body: Bytes) -> String {
                     member[right] = json!(false);
                 }
             }
-            inner.calls.lock().unwrap().push(Call { method, body, message_id: None, at: std::time::Instant::now() });
+            inner.calls.lock().unwrap().push(Call {
+                method,
+                body,
+                message_id: None,
+                at: std::time::Instant::now(),
+                upload: None,
+            });
             inner.new_call.notify_waiters();
             ok(member)
         }
         _ => {
-            if method == "sendmessage" {
+            if matches!(method.as_str(), "sendmessage" | "sendphoto" | "senddocument") {
                 if inner.holding.load(Ordering::SeqCst) {
                     inner.held.fetch_add(1, Ordering::SeqCst);
                     std::future::pending::<()>().await;
@@ -139,7 +151,7 @@ async fn handle(inner: Arc<Inner>, method: String, body: Bytes) -> String {
             }
             let at = std::time::Instant::now();
             let (reply, message_id) = respond(&inner, &method, &body);
-            inner.calls.lock().unwrap().push(Call { method, body, message_id, at });
+            inner.calls.lock().unwrap().push(Call { method, body, message_id, at, upload });
             inner.new_call.notify_waiters();
             reply
         }
@@ -159,6 +171,7 @@ pub(super) async fn download(
         body,
         message_id: None,
         at: std::time::Instant::now(),
+        upload: None,
     });
     inner.new_call.notify_waiters();
     match bytes {
@@ -229,7 +242,9 @@ fn respond(inner: &Inner, method: &str, body: &Value) -> (String, Option<i64>) {
     }
     let content = (body["text"].clone(), body["reply_markup"].clone());
     let (id, created) = match method {
-        "sendmessage" => (inner.next_message.fetch_add(1, Ordering::SeqCst) + 1000, true),
+        "sendmessage" | "sendphoto" | "senddocument" => {
+            (inner.next_message.fetch_add(1, Ordering::SeqCst) + 1000, true)
+        }
         "editmessagetext" if inner.refusing_edits.load(Ordering::SeqCst) => {
             let error =
                 json!({ "ok": false, "error_code": 400, "description": "Bad Request: message can't be edited" });
@@ -252,23 +267,24 @@ fn respond(inner: &Inner, method: &str, body: &Value) -> (String, Option<i64>) {
     } else {
         json!({ "id": chat, "type": "private", "first_name": "用户" })
     };
-    let message = json!({ "message_id": id, "date": 1_700_000_000, "chat": kind, "text": body["text"] });
-    (ok(message), created.then_some(id))
-}
-
-/// The fields of a multipart form (teloxide sends `setWebhook` as one) as a JSON object, each value
-/// read as JSON when it is, else as a string; Null when the body is no form.
-fn form(body: &[u8]) -> Value {
-    let body = String::from_utf8_lossy(body);
-    let Some(boundary) = body.lines().next().filter(|line| line.starts_with("--")) else { return Value::Null };
-    let mut fields = serde_json::Map::new();
-    for part in body.split(boundary) {
-        let Some((head, value)) = part.split_once("\r\n\r\n") else { continue };
-        let Some(name) = head.split("name=\"").nth(1).and_then(|rest| rest.split('"').next()) else { continue };
-        let value = value.strip_suffix("\r\n").unwrap_or(value);
-        fields.insert(name.to_string(), serde_json::from_str(value).unwrap_or_else(|_| json!(value)));
+    let mut message = json!({ "message_id": id, "date": 1_700_000_000, "chat": kind });
+    match method {
+        "sendphoto" => {
+            message["photo"] = json!([{ "file_id": format!("p{id}"), "file_unique_id": format!("up{id}"),
+                "width": 1200, "height": 675, "file_size": body["photo"]["size"] }]);
+            message["caption"] = body["caption"].clone();
+        }
+        "senddocument" => {
+            message["document"] = json!({ "file_id": format!("d{id}"), "file_unique_id": format!("ud{id}"),
+                "file_name": body["document"]["file_name"], "file_size": body["document"]["size"] });
+            message["caption"] = body["caption"].clone();
+        }
+        _ => message["text"] = body["text"].clone(),
     }
-    Value::Object(fields)
+    if message["caption"].is_null() {
+        message.as_object_mut().map(|m| m.remove("caption"));
+    }
+    (ok(message), created.then_some(id))
 }
 
 fn server_error(bot: &str, method: &str) -> String {

@@ -13,10 +13,12 @@ use tokio::sync::Notify;
 pub struct Call {
     pub method: String,
     pub body: Value,
-    /// The id of the message a successful `sendMessage` created.
+    /// The id of the message a successful `sendMessage` (or photo, or document) created.
     pub message_id: Option<i64>,
     /// When the call arrived (the updates benchmark times replies by it).
     pub at: std::time::Instant,
+    /// The file a `sendPhoto` or `sendDocument` carried.
+    pub upload: Option<super::multipart::Upload>,
 }
 
 #[derive(Default)]
