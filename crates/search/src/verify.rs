@@ -11,7 +11,7 @@
 
 use std::collections::HashSet;
 
-use similar::{Algorithm, DiffTag, capture_diff_slices};
+use similar::{Algorithm, DiffOp, DiffTag, capture_diff_slices};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, TermQuery};
 use tantivy::schema::IndexRecordOption;
@@ -276,6 +276,8 @@ impl Library {
         let text: Vec<char> = marks[from..to].iter().map(|m| m.c).collect();
         let (start, end) = semi_global(quote, &text);
         let marks = &marks[from + start..from + end];
+        let (a, b) = trimmed(quote, &marks.iter().map(|m| m.c).collect::<Vec<_>>());
+        let marks = &marks[a..b];
         let (first, last) = (marks.first()?, marks.last()?);
         let source: Vec<char> = marks.iter().map(|m| m.c).collect();
         let ops = capture_diff_slices(Algorithm::Myers, quote, &source);
@@ -337,6 +339,68 @@ impl Library {
         let locs: Vec<Loc> = parts[first.part..=last.part].to_vec();
         let key = (locs[0], first.start);
         Some((key, Match { locs, similarity, text, pieces, added, missing, verbatim: false }))
+    }
+}
+
+/// The part of an aligned stretch to show. Edit distance finds it as cheap to pair unrelated
+/// characters at the edges as to leave the quotation's extra characters unpaired, and a reader
+/// sees such pairs as noise (`〔+支〕**，保**持` where another year's text goes on differently). So
+/// the stretch is cut back to start and end at shared characters, keeping an end only where more
+/// than half of it is shared; then a single character changed at an end, which the cut took,
+/// is given back, since that is a change and not noise.
+fn trimmed(quote: &[char], source: &[char]) -> (usize, usize) {
+    let n = source.len();
+    let shared = shared_in(quote, source);
+    // Shared characters before each position.
+    let mut before = vec![0i64; n + 1];
+    for (i, &s) in shared.iter().enumerate() {
+        before[i + 1] = before[i] + i64::from(s);
+    }
+    // Twice the shared characters less the length: an end half shared neither gains nor loses.
+    let gain = |a: usize, b: usize| 2 * (before[b] - before[a]) - (b - a) as i64;
+    let mut best: Option<((usize, usize), i64)> = None;
+    for a in (0..n).filter(|&a| shared[a]) {
+        for b in (a + 1..=n).filter(|&b| shared[b - 1]) {
+            if best.is_none_or(|(_, g)| gain(a, b) > g) {
+                best = Some(((a, b), gain(a, b)));
+            }
+        }
+    }
+    let Some(((mut a, mut b), _)) = best else { return (0, n) };
+    let (lead, tail) = unpaired_ends(quote, &source[a..b]);
+    if lead == 1 && a > 0 {
+        a -= 1;
+    }
+    if tail == 1 && b < n {
+        b += 1;
+    }
+    (a, b)
+}
+
+/// Which characters of `source` the quotation shares (its longest common subsequence with it).
+fn shared_in(quote: &[char], source: &[char]) -> Vec<bool> {
+    let mut shared = vec![false; source.len()];
+    for op in capture_diff_slices(Algorithm::Myers, quote, source) {
+        if let DiffOp::Equal { new_index, len, .. } = op {
+            shared[new_index..new_index + len].fill(true);
+        }
+    }
+    shared
+}
+
+/// How many of the quotation's characters come before its first shared one with `source`, and
+/// after its last.
+fn unpaired_ends(quote: &[char], source: &[char]) -> (usize, usize) {
+    let equal: Vec<(usize, usize)> = capture_diff_slices(Algorithm::Myers, quote, source)
+        .into_iter()
+        .filter_map(|op| match op {
+            DiffOp::Equal { old_index, len, .. } => Some((old_index, len)),
+            _ => None,
+        })
+        .collect();
+    match (equal.first(), equal.last()) {
+        (Some(&(first, _)), Some(&(last, len))) => (first, quote.len() - last - len),
+        _ => (quote.len(), 0),
     }
 }
 
@@ -431,6 +495,23 @@ mod tests {
         assert_eq!(text[s..e].iter().collect::<String>(), "国内生产总值增长百分之五");
         let (s, e) = semi_global(&chars("国内生产总值增涨百分之五"), &text);
         assert_eq!(text[s..e].iter().collect::<String>(), "国内生产总值增长百分之五");
+    }
+
+    fn trim(quote: &str, source: &str) -> String {
+        let source = chars(source);
+        let (a, b) = trimmed(&chars(quote), &source);
+        source[a..b].iter().collect()
+    }
+
+    #[test]
+    fn unrelated_text_at_the_ends_of_a_match_is_cut_off_and_a_changed_last_character_kept() {
+        // Another year's sentence goes on differently: its end is not part of the match.
+        assert_eq!(trim("增速基本匹配支持实体经济发展", "增速基本匹配保持宏观杠杆率基本"), "增速基本匹配");
+        assert_eq!(trim("保持广义货币供应量", "险的关系货币供应量"), "货币供应量");
+        // One character changed at either end is a change.
+        assert_eq!(trim("推动经济发展成果", "推动经济发展成效"), "推动经济发展成效");
+        assert_eq!(trim("扎实推动经济发展", "切实推动经济发展"), "切实推动经济发展");
+        assert_eq!(trim("推动经济发展", "推动经济发展"), "推动经济发展");
     }
 
     #[test]
