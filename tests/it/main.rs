@@ -6,6 +6,7 @@ mod bot;
 mod check_cli;
 mod corpus_bad_input;
 mod corpus_digests;
+mod corpus_gwr;
 mod corpus_load;
 mod corpus_lossless;
 mod corpus_real;

@@ -88,6 +88,25 @@ mod tests {
     }
 
     #[test]
+    fn a_salutation_addresses_an_audience_and_is_no_title() {
+        for t in [
+            "各位代表：",
+            "各位代表！",
+            "各位代表：\u{200d}",
+            "同志们：",
+            "女士们、先生们：",
+            "尊敬的各位来宾，朋友们！",
+        ] {
+            assert!(is_salutation(t) && !is_title(t), "{t}");
+        }
+        for t in
+            ["各位代表，现在，我代表国务院报告工作。", "结束语", "我们：", "编者按：", "海采：这个假期去哪？看什么？"]
+        {
+            assert!(!is_salutation(t), "{t}");
+        }
+    }
+
+    #[test]
     fn occasions_are_told_with_a_dash_in_parentheses_or_with_no_mark() {
         assert!(is_occasion("——2026年1月25日在北京市第十六届人民代表大会第四次会议上"));
         assert!(is_occasion("――2026年1月21日在自治区第十四届人民代表大会第五次会议上"));

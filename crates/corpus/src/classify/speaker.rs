@@ -17,6 +17,26 @@ pub fn is_title(t: &str) -> bool {
         && trailer(t).is_none()
         && !is_occasion(t)
         && !is_note_label(t)
+        && !is_salutation(t)
+}
+
+/// The address a speech's text opens with: `各位代表：`, `同志们！`, `女士们、先生们：`. Only a
+/// speaker addresses an audience: an editor's note or a title never does.
+pub fn is_salutation(t: &str) -> bool {
+    // Pages copied from the web leave zero-width characters after the mark (`各位代表：\u{200d}`).
+    let t = t.trim_end_matches(['\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}']);
+    let Some(audience) = t.strip_suffix(['：', ':', '！', '!']) else { return false };
+    if count_chars(audience) > 20 {
+        return false;
+    }
+    let mut parts = audience.split(['、', '，', ',', ' ', '\u{3000}']).filter(|part| !part.is_empty()).peekable();
+    parts.peek().is_some() && parts.all(is_audience)
+}
+
+/// One audience of a salutation: `各位代表`, `同志们`, `尊敬的各位来宾`.
+fn is_audience(t: &str) -> bool {
+    let t = t.strip_prefix("尊敬的").or_else(|| t.strip_prefix("亲爱的")).unwrap_or(t);
+    (3..=6).contains(&count_chars(t)) && t.chars().all(is_han) && (t.starts_with("各位") || t.ends_with('们'))
 }
 
 /// A line that names who spoke: `中共合肥市委`, `六安市人大常委会`, `国务院总理　李强`.

@@ -21,8 +21,11 @@ pub(super) fn build(
     lines: &[SourceLine<'_>],
 ) -> Digest {
     let split = furniture::split(lines);
-    let above = furniture::above_title(&split.content);
+    let furniture::TitleStart { above, broken } = furniture::above_title(&split.content);
     let mut content = split.content[above..].to_vec();
+    if broken {
+        content[1].mark = Mark::TitleMore;
+    }
     if let Some(marks) = layout::infer(&content) {
         content.iter_mut().zip(marks).for_each(|(line, mark)| line.mark = mark);
     }
@@ -68,7 +71,9 @@ pub(super) fn build(
     if let (Some(first), Some(more)) = (&digest.title_line, &digest.title_more)
         && digest.title == first.display()
     {
-        digest.title = format!("{} {}", first.display(), more.display());
+        // A headline printed on two lines reads with a space; a title the page broke mid-word does not.
+        let gap = if broken { "" } else { " " };
+        digest.title = format!("{}{gap}{}", first.display(), more.display());
     }
     let occasion = joined(&digest.occasion_lines);
     digest.occasion = (!occasion.is_empty()).then_some(occasion);

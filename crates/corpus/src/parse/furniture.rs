@@ -63,21 +63,43 @@ pub(super) fn split<'a>(lines: &[SourceLine<'a>]) -> Split<'a> {
     split
 }
 
+/// Where a report's title starts among the first content lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct TitleStart {
+    /// How many lines stand above the title without being a digest's.
+    pub above: usize,
+    /// The page broke the title in two (`政府工作报` / `告`): the line after the first is its end.
+    pub broken: bool,
+}
+
 /// How many of the first content lines stand above a report's title without being a digest's:
 /// the site's name, a column, a title printed twice. That is so when the file opens a report (a
 /// title over a dated occasion and the speaker) under only a few short lines that are no text, and
 /// no other speech clearly opens after it; a digest of several speeches keeps its first line as
 /// its title.
-pub(super) fn above_title(content: &[SourceLine<'_>]) -> usize {
+pub(super) fn above_title(content: &[SourceLine<'_>]) -> TitleStart {
     // A page's metadata table (`索引号` / `…` / `发布机构` / `…`) can take a dozen lines.
     const MAX_ABOVE: usize = 12;
+    let none = TitleStart { above: 0, broken: false };
     let opens_speech = |k: usize| speech_opening(content, k, true);
     let opens_report = |k: usize| opens_speech(k).is_some_and(|opening| opening.occasion > 0);
-    let Some(title) = (0..content.len().min(MAX_ABOVE + 1)).find(|&k| opens_report(k)) else { return 0 };
+    let Some(title) = (0..content.len().min(MAX_ABOVE + 1)).find(|&k| opens_report(k)) else { return none };
     let above = &content[..title];
     let short = above.iter().all(|line| line.plain() && line.trimmed.chars().count() <= 40 && !is_text(line.trimmed));
     let alone = !(title + 1..content.len()).any(|k| opens_speech(k).is_some());
-    if short && alone { title } else { 0 }
+    if !(short && alone) {
+        return none;
+    }
+    let broken = title > 0 && is_broken_off(&content[title - 1], &content[title]);
+    TitleStart { above: title - usize::from(broken), broken }
+}
+
+/// A title line that is the end of the line above it, which the page broke: a character or two,
+/// with no blank line between them. A report's title is never that short, and a site's name or a
+/// column above a title is set apart from it.
+fn is_broken_off(above: &SourceLine<'_>, title: &SourceLine<'_>) -> bool {
+    let ends_in_word = above.trimmed.chars().last().is_some_and(classify::is_han);
+    above.no + 1 == title.no && title.trimmed.chars().count() <= 2 && ends_in_word
 }
 
 /// Running text: a heading, a sentence, or a line too long for furniture.

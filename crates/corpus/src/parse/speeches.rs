@@ -9,6 +9,11 @@ use crate::classify::{self, Trailer};
 use crate::model::{Digest, Line};
 use crate::people;
 
+/// The most characters an editor's note nobody labelled may have. Real notes are a paragraph or
+/// two: the longest in our fixtures is 296 characters (a labelled one); anything longer before the
+/// first speech is that speech's text, whatever shape a line further on has.
+const MAX_UNLABELLED_NOTE: usize = 400;
+
 /// Collects the speeches from `lines`, which start with the digest's title line when `digest` has
 /// one; the editor's note and the trailer lines go to `digest` on the way.
 pub(super) fn collect<'a>(digest: &mut Digest, lines: &[SourceLine<'a>]) -> Vec<Draft<'a>> {
@@ -95,11 +100,21 @@ impl<'a> Collector<'_, 'a> {
             digest.note.push(self.lines[i].line());
         } else {
             // Without a label, lines between the title and the first speech are the editor's note
-            // too, provided a speech does start later on and the text under the title does not
-            // open a single-speech report.
-            let first_speech = (i..self.lines.len()).find(|&k| self.speech_starts_at(k));
-            self.in_note = first_speech.is_some_and(|first| first > i)
-                && (self.explicit || report_opening(self.lines, i).is_none());
+            // too, provided a speech does start soon after, the text under the title does not open
+            // a single-speech report, and no line of it addresses the audience: a note nobody
+            // labelled is a few sentences about the speeches, never a speech's own text.
+            let mut chars = 0;
+            for k in i..self.lines.len() {
+                if self.speech_starts_at(k) {
+                    self.in_note = k > i && (self.explicit || report_opening(self.lines, i).is_none());
+                    return;
+                }
+                let t = self.lines[k].trimmed;
+                chars += t.chars().count();
+                if chars > MAX_UNLABELLED_NOTE || classify::is_salutation(t) {
+                    return;
+                }
+            }
             return;
         }
         self.in_note = true;
@@ -316,6 +331,18 @@ impl<'a> Collector<'_, 'a> {
             if titled {
                 return;
             }
+        }
+        if let [only] = &self.drafts[..]
+            && only.body.is_empty()
+            && only.occasion.is_empty()
+            && !only.has_speaker()
+            && line.plain()
+            && classify::is_salutation(line.trimmed)
+        {
+            // A text that opens by addressing the audience, with no speaker line over it, is a
+            // report as a dataset keeps one: further on, a short line over another is a lead
+            // sentence or a line the page broke, and only a full opening starts another speech.
+            self.report = true;
         }
         if let Some(last) = self.drafts.last_mut() {
             last.body.push(line);
