@@ -76,11 +76,12 @@ fn draw(chart: &Chart, font: &FontRef<'static>, pixels: &mut [u8]) -> Result<(),
     root.fill(&WHITE).map_err(drawing)?;
     let (legend, plot) = root.split_vertically(LEGEND_HEIGHT);
 
-    let slots = chart.periods.len().max(1);
+    let (axis, at) = timeline(&chart.periods);
+    let slots = axis.len().max(1);
     let (top, step) = y_axis(chart);
     let y_ticks: Vec<u64> = (0..=top / step).map(|k| k * step).collect();
     let slot_width = f64::from(PNG_WIDTH - MARGIN_LEFT - MARGIN_RIGHT - Y_LABEL_AREA) / slots as f64;
-    let x_ticks: Vec<i64> = x_labelled(&chart.periods, font, slot_width).into_iter().map(x_of).collect();
+    let x_ticks: Vec<i64> = x_labelled(&axis, font, slot_width).into_iter().map(x_of).collect();
 
     let mut context = ChartBuilder::on(&plot)
         .margin_left(MARGIN_LEFT)
@@ -93,8 +94,7 @@ fn draw(chart: &Chart, font: &FontRef<'static>, pixels: &mut [u8]) -> Result<(),
         .map_err(drawing)?;
 
     let label_style = (FAMILY, LABEL_SIZE).into_font().color(&TEXT);
-    let x_label =
-        |x: &i64| usize::try_from(x / 2).ok().and_then(|index| chart.periods.get(index).cloned()).unwrap_or_default();
+    let x_label = |x: &i64| usize::try_from(x / 2).ok().and_then(|index| axis.get(index).cloned()).unwrap_or_default();
     let y_label = |y: &u64| y.to_string();
     context
         .configure_mesh()
@@ -108,16 +108,18 @@ fn draw(chart: &Chart, font: &FontRef<'static>, pixels: &mut [u8]) -> Result<(),
 
     for (number, series) in chart.series.iter().enumerate() {
         let colour = colour(number);
-        let points: Vec<(i64, u64)> = series
-            .counts
-            .iter()
-            .take(chart.periods.len())
-            .enumerate()
-            .map(|(index, &count)| (x_of(index), count))
-            .collect();
-        context
-            .draw_series(LineSeries::new(points.iter().copied(), colour.stroke_width(LINE_WIDTH)))
-            .map_err(drawing)?;
+        let points: Vec<(i64, u64)> =
+            series.counts.iter().zip(&at).map(|(&count, &slot)| (x_of(slot), count)).collect();
+        // A line joins only periods next to each other in time: across a gap there were no
+        // digests to count, and a line would draw counts nobody made.
+        let mut start = 0;
+        for end in 1..=points.len() {
+            if end == points.len() || at[end] != at[end - 1] + 1 {
+                let run = points[start..end].iter().copied();
+                context.draw_series(LineSeries::new(run, colour.stroke_width(LINE_WIDTH))).map_err(drawing)?;
+                start = end;
+            }
+        }
         context
             .draw_series(points.iter().map(|&point| Circle::new(point, MARKER_RADIUS, colour.filled())))
             .map_err(drawing)?;
@@ -231,6 +233,27 @@ fn x_labelled(periods: &[String], font: &FontRef<'static>, slot_width: f64) -> V
             None => (index as u64).is_multiple_of(step),
         })
         .collect()
+}
+
+/// The x axis and where each period stands on it: every year (or month) from the first period to
+/// the last, those without digests too, so that time runs evenly (1960 to 1964 is four years,
+/// not one step). Periods that are not years or months stand one after another.
+fn timeline(periods: &[String]) -> (Vec<String>, Vec<usize>) {
+    let ordinals: Option<Vec<i64>> = periods.iter().map(|period| ordinal(period)).collect();
+    let months = periods.first().is_some_and(|period| period.len() == 7);
+    if let Some(ordinals) = ordinals
+        && let (Some(&first), Some(&last)) = (ordinals.first(), ordinals.last())
+        // In order, and a span a chart can draw (a bad date is not ten thousand slots).
+        && ordinals.windows(2).all(|pair| pair[0] < pair[1])
+        && last - first < 2_000
+    {
+        let name =
+            |o: i64| if months { format!("{}-{:02}", o.div_euclid(12), o.rem_euclid(12) + 1) } else { o.to_string() };
+        let axis = (first..=last).map(name).collect();
+        let at = ordinals.iter().map(|&o| usize::try_from(o - first).unwrap_or(0)).collect();
+        return (axis, at);
+    }
+    (periods.to_vec(), (0..periods.len()).collect())
 }
 
 /// `2019` as 2019 and `2019-03` as a month count, so a step lands on round years and months.

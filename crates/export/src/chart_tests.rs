@@ -239,3 +239,18 @@ fn legend_entries_are_cut_only_when_they_do_not_fit_together() {
     let total: f64 = rooms.iter().sum::<f64>() + 3.0 * f64::from(LEGEND_SAMPLE + LEGEND_TEXT_OFFSET + LEGEND_GAP);
     assert!(total <= f64::from(width));
 }
+
+#[test]
+fn time_runs_evenly_and_years_without_digests_are_gaps_on_the_axis() {
+    let periods: Vec<String> = ["1959", "1960", "1964", "1975"].iter().map(|p| p.to_string()).collect();
+    let (axis, at) = timeline(&periods);
+    assert_eq!(axis.first().map(String::as_str), Some("1959"));
+    assert_eq!(axis.len(), 17);
+    assert_eq!(at, [0, 1, 5, 16]);
+    let (axis, at) = timeline(&["2023-11".to_string(), "2024-02".to_string()]);
+    assert_eq!(axis, ["2023-11", "2023-12", "2024-01", "2024-02"]);
+    assert_eq!(at, [0, 3]);
+    // Anything else stands as it is, one after another.
+    assert_eq!(timeline(&["b".to_string(), "a".to_string()]).1, [0, 1]);
+    render_with_series(&chart(&["gap"], periods));
+}
