@@ -414,3 +414,19 @@ fn an_export_past_ten_thousand_rows_is_cut_there_and_says_so() {
     let caption = attached.caption.text.to_plain();
     assert!(caption.contains(&format!("共 {total} 条，只导出了前 10000 条")), "{caption}");
 }
+
+#[test]
+fn a_corpus_spanning_under_three_years_is_counted_by_month() {
+    let dir = tempfile::tempdir().unwrap();
+    for year in ["2022", "2023"] {
+        let name = format!("gwr-{year}.txt");
+        std::fs::copy(fixture("gov-work-reports").join(&name), dir.path().join(&name)).unwrap();
+    }
+    let library = Library::load(dir.path(), analyzer()).unwrap();
+    let trend = library.trend("高质量发展").unwrap();
+    assert_eq!(trend.by, digestbot_search::trend::By::Month);
+    assert_eq!(trend.periods, ["2022-03", "2023-03"]);
+    let total = library.search("高质量发展", 0, 1).unwrap().total as u64;
+    assert_eq!(trend.terms[0].counts.iter().sum::<u64>(), total);
+    assert_eq!(trend.terms[0].first.as_ref().map(|f| f.date.as_str()), Some("2022-03-05"));
+}
