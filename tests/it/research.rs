@@ -248,12 +248,20 @@ fn bad_quotations_are_refused_with_what_to_do() {
     assert!(matches!(library.verify(&"发".repeat(100_000)), Err(VerifyError::TooLong { .. })));
     assert_eq!(library.verify("我们的，和他们的，你们的"), Err(VerifyError::Common));
     let app = reports_app();
-    for (said, answer) in [
-        ("/verify", "请在 /verify 后面贴上要核对的引文"),
-        ("/verify ，。！", "只有标点或符号"),
-        ("/verify 稳中求进", "请至少贴上 8 个字"),
-        ("/verify 我们的，和他们的，你们的", "无法确定出处"),
-    ] {
+    assert_answers(
+        app,
+        &[
+            ("/verify", "请在 /verify 后面贴上要核对的引文"),
+            ("/verify ，。！", "只有标点或符号"),
+            ("/verify 稳中求进", "请至少贴上 8 个字"),
+            ("/verify 我们的，和他们的，你们的", "无法确定出处"),
+        ],
+    );
+}
+
+/// Each input is answered with one message, without a file, that says what is expected.
+fn assert_answers(app: &App, cases: &[(&str, &str)]) {
+    for (said, answer) in cases {
         let text = only_text(&app.handle_text(READER, said, "digestbot"));
         assert!(text.contains(answer), "{said}: {text}");
     }
@@ -363,21 +371,20 @@ fn a_trend_is_a_chart_value_with_a_series_per_term_and_a_caption_with_first_last
 #[test]
 fn bad_trends_are_answered_in_words_without_a_chart() {
     let app = reports_app();
-    for (said, answer) in [
-        ("/trend", "请在 /trend 后面写上要追踪的词"),
-        ("/trend ，。", "标点"),
-        ("/trend 的 和", "常用字词"),
-        ("/trend 甲 | 乙 | 丙 | 丁", "最多画 3 个词"),
-        ("/trend 改革 | ", "两个 | 之间没有词"),
-        ("/trend 量子奶茶店", "没有找到包含「量子奶茶店」的段落，所以没有图表"),
-    ] {
-        let text = only_text(&app.handle_text(READER, said, "digestbot"));
-        assert!(text.contains(answer), "{said}: {text}");
-    }
+    assert_answers(
+        app,
+        &[
+            ("/trend", "请在 /trend 后面写上要追踪的词"),
+            ("/trend ，。", "标点"),
+            ("/trend 的 和", "常用字词"),
+            ("/trend 甲 | 乙 | 丙 | 丁", "最多画 3 个词"),
+            ("/trend 改革 | ", "两个 | 之间没有词"),
+            ("/trend 量子奶茶店", "没有找到包含「量子奶茶店」的段落，所以没有图表"),
+        ],
+    );
     // The fixture corpus's one digest has no date.
     let undated = App::new(Library::load(&fixture("corpus"), analyzer()).unwrap());
-    let text = only_text(&undated.handle_text(READER, "/trend 人大", "digestbot"));
-    assert!(text.contains("趋势需要注明日期"), "{text}");
+    assert_answers(&undated, &[("/trend 人大", "趋势需要注明日期")]);
 }
 
 // ---- exports ----

@@ -350,24 +350,36 @@ impl Library {
 /// is given back, since that is a change and not noise.
 fn trimmed(quote: &[char], source: &[char]) -> (usize, usize) {
     let n = source.len();
-    let shared = shared_in(quote, source);
+    // The quotation's character each of the source's is paired with, where it shares one (their
+    // longest common subsequence).
+    let mut paired: Vec<Option<usize>> = vec![None; n];
+    for op in capture_diff_slices(Algorithm::Myers, quote, source) {
+        if let DiffOp::Equal { old_index, new_index, len } = op {
+            for k in 0..len {
+                paired[new_index + k] = Some(old_index + k);
+            }
+        }
+    }
     // Shared characters before each position.
     let mut before = vec![0i64; n + 1];
-    for (i, &s) in shared.iter().enumerate() {
-        before[i + 1] = before[i] + i64::from(s);
+    for (i, p) in paired.iter().enumerate() {
+        before[i + 1] = before[i] + i64::from(p.is_some());
     }
     // Twice the shared characters less the length: an end half shared neither gains nor loses.
     let gain = |a: usize, b: usize| 2 * (before[b] - before[a]) - (b - a) as i64;
     let mut best: Option<((usize, usize), i64)> = None;
-    for a in (0..n).filter(|&a| shared[a]) {
-        for b in (a + 1..=n).filter(|&b| shared[b - 1]) {
+    for a in (0..n).filter(|&a| paired[a].is_some()) {
+        for b in (a + 1..=n).filter(|&b| paired[b - 1].is_some()) {
             if best.is_none_or(|(_, g)| gain(a, b) > g) {
                 best = Some(((a, b), gain(a, b)));
             }
         }
     }
     let Some(((mut a, mut b), _)) = best else { return (0, n) };
-    let (lead, tail) = unpaired_ends(quote, &source[a..b]);
+    // The quotation's characters left unpaired before the stretch's first shared one and after
+    // its last.
+    let lead = paired[a].unwrap_or(0);
+    let tail = paired[b - 1].map_or(0, |q| quote.len() - q - 1);
     if lead == 1 && a > 0 {
         a -= 1;
     }
@@ -375,33 +387,6 @@ fn trimmed(quote: &[char], source: &[char]) -> (usize, usize) {
         b += 1;
     }
     (a, b)
-}
-
-/// Which characters of `source` the quotation shares (its longest common subsequence with it).
-fn shared_in(quote: &[char], source: &[char]) -> Vec<bool> {
-    let mut shared = vec![false; source.len()];
-    for op in capture_diff_slices(Algorithm::Myers, quote, source) {
-        if let DiffOp::Equal { new_index, len, .. } = op {
-            shared[new_index..new_index + len].fill(true);
-        }
-    }
-    shared
-}
-
-/// How many of the quotation's characters come before its first shared one with `source`, and
-/// after its last.
-fn unpaired_ends(quote: &[char], source: &[char]) -> (usize, usize) {
-    let equal: Vec<(usize, usize)> = capture_diff_slices(Algorithm::Myers, quote, source)
-        .into_iter()
-        .filter_map(|op| match op {
-            DiffOp::Equal { old_index, len, .. } => Some((old_index, len)),
-            _ => None,
-        })
-        .collect();
-    match (equal.first(), equal.last()) {
-        (Some(&(first, _)), Some(&(last, len))) => (first, quote.len() - last - len),
-        _ => (quote.len(), 0),
-    }
 }
 
 /// Appends a piece, joined to the last one when it is of the same kind.
