@@ -98,6 +98,20 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         png: Option<PathBuf>,
     },
+    /// Compare two digests or two speeches by id: paragraphs unchanged, changed, moved, dropped
+    /// and added; the formulations one has and the other never does; the numbers that changed
+    Compare {
+        /// The earlier text's id (a digest or a speech)
+        a: String,
+        /// The later text's id
+        b: String,
+        /// Corpus directory (default: `corpus_dir` from the config)
+        #[arg(long, value_name = "DIR")]
+        corpus: Option<PathBuf>,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Default, clap::Args)]
@@ -143,6 +157,7 @@ fn dispatch(cli: Cli, env: &Env) -> Result<(), Failure> {
         Command::Trend { words, corpus, json, png } => {
             cmd::research::trend(&config, corpus, &words.join(" "), json, png.as_deref())
         }
+        Command::Compare { a, b, corpus, json } => cmd::compare::run(&config, corpus, &a, &b, json),
     }
 }
 

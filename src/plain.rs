@@ -32,6 +32,9 @@ pub fn render(text: &Rich, emphasis: Emphasis) -> String {
         match &span.style {
             Style::Plain | Style::Italic => out.push_str(&span.text),
             Style::Bold => out.push_str(&format!("{open}{}{close}", span.text)),
+            // wdiff's marks, which survive a pipe and read the same on any terminal.
+            Style::Removed => out.push_str(&format!("[-{}-]", span.text)),
+            Style::Added => out.push_str(&format!("{{+{}+}}", span.text)),
             Style::Open(id) => out.push_str(&msg::chat_link(&span.text, id)),
         }
     }

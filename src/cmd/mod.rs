@@ -3,6 +3,7 @@
 
 pub mod chat;
 pub mod check;
+pub mod compare;
 pub mod deliver;
 pub mod research;
 pub mod search;

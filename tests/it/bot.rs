@@ -106,6 +106,7 @@ async fn start_sets_the_chinese_command_menu_and_welcomes_with_examples() {
         "verify",
         "trend",
         "export",
+        "compare",
         "today",
         "daily",
         "subscribe",

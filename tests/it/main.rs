@@ -4,6 +4,8 @@ mod app;
 mod app_props;
 mod bot;
 mod check_cli;
+mod compare;
+mod compare_bot;
 mod corpus_bad_input;
 mod corpus_digests;
 mod corpus_gwr;

@@ -89,7 +89,7 @@ fn button_data(response: &Response, label: &str) -> String {
 
 /// The work a confirmation asked for, done as the edge does it.
 fn perform(setup: &Setup, user: i64, confirmed: &Response) -> String {
-    let effect = confirmed.effect.unwrap_or_else(|| panic!("no work was asked for: {confirmed:?}"));
+    let effect = confirmed.effect.clone().unwrap_or_else(|| panic!("no work was asked for: {confirmed:?}"));
     assert!(matches!(effect, Effect::Apply(_)));
     text(&setup.app.perform(Caller::private(user), effect))
 }

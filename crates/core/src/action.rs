@@ -22,6 +22,14 @@ pub enum Action {
     Cancel(u32),
     /// Send what a search, a verification or a trend found as a spreadsheet; only `owner` may.
     Export { owner: i64, of: Findings, query: QueryRef },
+    /// A page of a comparison (0: the summary) of the two ids cached under `key` for the presser.
+    Compare { page: u32, key: u64 },
+    /// A page of the digests to compare: the first to pick, or (`first`: its cached id) the second.
+    ComparePick { page: u32, first: Option<u64> },
+    /// The first digest to compare is picked.
+    CompareFirst(String),
+    /// The second is picked: compare it with the one cached under `first`.
+    CompareSecond { first: u64, id: String },
 }
 
 /// What an export button exports: the answer it is under.
@@ -30,6 +38,8 @@ pub enum Findings {
     Search,
     Verify,
     Trend,
+    /// A comparison: the query is the two ids.
+    Compare,
 }
 
 impl Findings {
@@ -38,6 +48,7 @@ impl Findings {
             Findings::Search => 's',
             Findings::Verify => 'v',
             Findings::Trend => 't',
+            Findings::Compare => 'd',
         }
     }
 
@@ -46,6 +57,7 @@ impl Findings {
             's' => Some(Findings::Search),
             'v' => Some(Findings::Verify),
             't' => Some(Findings::Trend),
+            'd' => Some(Findings::Compare),
             _ => None,
         }
     }
@@ -79,6 +91,11 @@ impl Action {
             Action::Cancel(token) => format!("n{token}"),
             Action::Export { owner, of, query: QueryRef::Inline(q) } => format!("x{}.{owner}.{q}", of.code()),
             Action::Export { owner, of, query: QueryRef::Cached(k) } => format!("X{}.{owner}.{k}", of.code()),
+            Action::Compare { page, key } => format!("d{page}.{key}"),
+            Action::ComparePick { page, first: None } => format!("q{page}"),
+            Action::ComparePick { page, first: Some(key) } => format!("Q{page}.{key}"),
+            Action::CompareFirst(id) => format!("f{id}"),
+            Action::CompareSecond { first, id } => format!("F{first}.{id}"),
         };
         (data.len() <= MAX_CALLBACK_BYTES).then_some(data)
     }
@@ -117,6 +134,20 @@ impl Action {
             's' => safe_id(rest).map(Action::Section),
             'k' => rest.parse().ok().map(Action::Speakers),
             't' => rest.parse().ok().map(Action::Toc),
+            'd' => {
+                let (page, key) = rest.split_once('.')?;
+                Some(Action::Compare { page: page.parse().ok()?, key: key.parse().ok()? })
+            }
+            'q' => Some(Action::ComparePick { page: rest.parse().ok()?, first: None }),
+            'Q' => {
+                let (page, key) = rest.split_once('.')?;
+                Some(Action::ComparePick { page: page.parse().ok()?, first: Some(key.parse().ok()?) })
+            }
+            'f' => safe_id(rest).map(Action::CompareFirst),
+            'F' => {
+                let (first, id) = rest.split_once('.')?;
+                Some(Action::CompareSecond { first: first.parse().ok()?, id: safe_id(id)? })
+            }
             'y' => rest.parse().ok().map(Action::Confirm),
             'n' => rest.parse().ok().map(Action::Cancel),
             'x' | 'X' => {
@@ -164,6 +195,12 @@ mod tests {
                 query: QueryRef::Inline("改革开放 | 新时代".into()),
             },
             Action::Export { owner: 1_234_567_890, of: Findings::Verify, query: QueryRef::Cached(u64::MAX) },
+            Action::Export { owner: -100_123, of: Findings::Compare, query: QueryRef::Cached(u64::MAX) },
+            Action::Compare { page: u32::MAX, key: u64::MAX },
+            Action::ComparePick { page: 3, first: None },
+            Action::ComparePick { page: u32::MAX, first: Some(u64::MAX) },
+            Action::CompareFirst("a-digest-id-of-32-characters-xyz".into()),
+            Action::CompareSecond { first: u64::MAX, id: "a-digest-id-of-32-characters-xyz".into() },
         ];
         for action in actions {
             let data = action.encode().unwrap();
@@ -192,6 +229,12 @@ mod tests {
             "xq.1.a",
             "xs1.a",
             "Xv.1.k",
+            "d1",
+            "d.1",
+            "Q1",
+            "F1.",
+            "Fx.abc",
+            "f../x",
         ] {
             assert_eq!(Action::decode(data), None, "{data}");
         }

@@ -37,6 +37,7 @@ pub struct App {
     admin: Admin,
     stats: Stats,
     build: Build,
+    comparer: research::compare::Comparer,
 }
 
 impl std::fmt::Debug for App {
@@ -87,6 +88,7 @@ impl App {
             admin: Admin::default(),
             stats: Stats::new(),
             build: Build::default(),
+            comparer: research::compare::Comparer::default(),
         }
     }
 
@@ -150,7 +152,16 @@ impl App {
     /// Does the slow work an input asked for, then answers. Blocking: the edge runs it off its
     /// async workers.
     pub fn perform(&self, caller: Caller, effect: Effect) -> Response {
-        self.admin.perform(&self.shelf, caller, effect)
+        match effect {
+            Effect::Compare { ids, page } => self.comparer.page(&self.library(), &self.queries, caller, &ids, page),
+            Effect::ExportComparison(ids) => self.comparer.export(&self.library(), &ids),
+            effect => self.admin.perform(&self.shelf, caller, effect),
+        }
+    }
+
+    /// Comparisons (see [`research::compare::Comparer`]): for the command line and benchmarks.
+    pub fn comparer(&self) -> &research::compare::Comparer {
+        &self.comparer
     }
 
     /// Flood control (see [`Gate::admit`]).
@@ -276,9 +287,41 @@ impl App {
                 None => return Response::notice(msg::not_found_id(&id)),
                 _ => return Response::notice(msg::EXPIRED),
             },
+            Action::Export { owner, of: Findings::Compare, query } => match self.query_of(query, owner) {
+                Some(ids) => {
+                    return Response { effect: Some(Effect::ExportComparison(ids.into())), ..Response::default() };
+                }
+                None => return Response::notice(msg::EXPIRED),
+            },
             // A file, sent as a new message: the answer it was under stays.
             Action::Export { owner, of, query } => match self.query_of(query, owner) {
                 Some(query) => return research::export::export(&library, of, &query),
+                None => return Response::notice(msg::EXPIRED),
+            },
+            Action::Compare { page, key } => match self.queries.get(key, caller.user) {
+                // At hand: answered here; else computed off the async workers, then edited in.
+                Some(ids) if self.comparer.has(&library, &ids) => {
+                    self.comparer.page(&library, &self.queries, caller, &ids, page)
+                }
+                Some(ids) => {
+                    return Response { effect: Some(Effect::Compare { ids: ids.into(), page }), ..Response::default() };
+                }
+                None => return Response::notice(msg::EXPIRED),
+            },
+            Action::ComparePick { page, first: None } => research::compare::picker(&library, page as usize, None, None),
+            Action::ComparePick { page, first: Some(key) } => match self.queries.get(key, caller.user) {
+                Some(first) => research::compare::picker(&library, page as usize, Some(&first), Some(key)),
+                None => return Response::notice(msg::EXPIRED),
+            },
+            Action::CompareFirst(id) => {
+                let key = self.queries.insert(caller.user, &id);
+                research::compare::picker(&library, 0, Some(&id), Some(key))
+            }
+            Action::CompareSecond { first, id } => match self.queries.get(first, caller.user) {
+                Some(first) => {
+                    let ids = format!("{first} {id}").into();
+                    return Response { effect: Some(Effect::Compare { ids, page: 0 }), ..Response::default() };
+                }
                 None => return Response::notice(msg::EXPIRED),
             },
             Action::Speakers(page) => browse::speakers(&library, page as usize),
@@ -321,6 +364,7 @@ impl App {
             Command::Verify(quotation) => research::verify::verify(library, &self.queries, caller, &quotation),
             Command::Trend(words) => research::trend::trend(library, &self.queries, caller, &words),
             Command::Export(words) => research::export::export(library, Findings::Search, &words),
+            Command::Compare(args) => research::compare::command(library, &args),
             Command::Reload => {
                 tracing::info!(user = caller.user, "reload asked for");
                 Response { effect: Some(Effect::Reload), ..Response::default() }

@@ -30,6 +30,8 @@ pub enum Command {
     Trend(String),
     /// `/export <words>`: the hits of a search as a spreadsheet.
     Export(String),
+    /// `/compare <id> <id>`: two digests or speeches side by side; alone, pick them with buttons.
+    Compare(String),
 }
 
 impl Command {
@@ -86,6 +88,7 @@ pub fn parse(text: &str, me: &str) -> Said {
         "verify" | "v" => Command::Verify(args),
         "trend" => Command::Trend(args),
         "export" => Command::Export(args),
+        "compare" => Command::Compare(args),
         "" => return Said::Text,
         _ => return Said::Unknown { name: name.to_string(), addressed: target.is_some() },
     };
@@ -113,5 +116,6 @@ mod tests {
         assert_eq!(p("/verify 坚持稳中求进"), Said::Command(Command::Verify("坚持稳中求进".into())));
         assert_eq!(p("/trend 改革开放 | 新时代"), Said::Command(Command::Trend("改革开放 | 新时代".into())));
         assert_eq!(p("/export@digestbot 预算"), Said::Command(Command::Export("预算".into())));
+        assert_eq!(p("/compare gwr-2022  gwr-2023"), Said::Command(Command::Compare("gwr-2022  gwr-2023".into())));
     }
 }

@@ -9,6 +9,10 @@ pub enum Style {
     Plain,
     Bold,
     Italic,
+    /// Text an edition dropped: struck through in Telegram, `[-…-]` in a terminal.
+    Removed,
+    /// Text an edition added: underlined in Telegram, `{+…+}` in a terminal.
+    Added,
     /// A link that opens a passage, section or speech: a deep link in Telegram, `/read id` in a
     /// terminal.
     Open(String),
@@ -113,12 +117,25 @@ pub struct Response {
 
 /// Slow work an input asks for: the edge runs it off its handler with
 /// [`crate::App::perform`], which answers when it is done.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Reload the corpus ([`crate::App::reload`]).
     Reload,
     /// Make the corpus change an admin confirmed (the offer with this token), then reload.
     Apply(u32),
+    /// Compare the two ids (as typed, space-separated) and answer with this page of the result
+    /// (0: the summary). Long texts take a while, so this runs off the edge's async workers.
+    Compare { ids: Box<str>, page: u32 },
+    /// The comparison of the two ids as a spreadsheet.
+    ExportComparison(Box<str>),
+}
+
+impl Effect {
+    /// Whether the answer replaces the message whose button asked for it (paging through a
+    /// comparison) rather than arriving as a new one.
+    pub fn edits_in_place(&self) -> bool {
+        matches!(self, Effect::Compare { .. })
+    }
 }
 
 impl Response {

@@ -15,6 +15,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("verify", "核对引文出处，例如 /verify 坚持稳中求进工作总基调"),
     ("trend", "一个提法的历年趋势图，例如 /trend 改革开放 | 高质量发展"),
     ("export", "把搜索结果导出为 Excel，例如 /export 人大代表"),
+    ("compare", "对比两篇：改了什么、新提法、变化的数字，例如 /compare gwr-2022 gwr-2023"),
     ("today", "今天的每日一节"),
     ("daily", "每日推送的状态"),
     ("subscribe", "每天定时推送一节，例如 /subscribe 08:00 Asia/Shanghai"),
@@ -54,7 +55,7 @@ pub fn welcome(digests: usize, speeches: usize, passages: usize) -> String {
     format!(
         "欢迎！这里收录了 {digests} 份摘登、{speeches} 篇发言、{passages} 段文字，可以搜索、按发言人浏览、逐段阅读。\n\n\
          试试：\n/search 人大代表 — 搜索包含这个词的每一段\n/speaker 合肥 — 按发言人找发言\n/toc — 目录\n/random — 随机一段\n\n\
-         研究：/verify 引文 — 核对出处；/trend 词 — 历年趋势图；/export 词 — 导出 Excel\n\n\
+         研究：/verify 引文 — 核对出处；/trend 词 — 历年趋势图；/compare — 对比两篇；/export 词 — 导出 Excel\n\n\
          私聊时直接发送文字就是搜索。/help 查看全部用法。"
     )
 }
@@ -72,7 +73,9 @@ pub const HELP: &str = "用法\n\n\
 /verify 引文 — 核对引文出处：即使有错字、漏字、语序或繁简不同，也找出原文并标出差别\n\
 /trend 词 — 这个词每年（或每月）出现在多少段里的图表，以及首次、最近出现和最常使用的发言人；\
 多个词用 | 分开：/trend 改革开放 | 高质量发展\n\
-/export 词 — 把搜索结果导出为 Excel（最多 10000 条）；搜索、核对和趋势的结果下面也有导出按钮\n\n\
+/export 词 — 把搜索结果导出为 Excel（最多 10000 条）；搜索、核对和趋势的结果下面也有导出按钮\n\
+/compare 编号 编号 — 对比两篇摘登或发言：逐段标出改动、移动、删去和新增，列出新提法、不再出现的提法和变化的数字；\
+只发 /compare 可以用按钮挑选\n\n\
 每日一节：每天在设定的当地时间推送下一节，从头读到尾。\n\
 /subscribe — 开启；/subscribe 21:30 Europe/Berlin — 指定时间和时区\n\
 /daily — 推送状态；/today — 今天的一节；/unsubscribe — 停止（进度保留）\n\

@@ -6,6 +6,7 @@ use digestbot_corpus as corpus;
 
 mod analyzer;
 mod chars;
+pub mod compare;
 mod index;
 pub mod library;
 mod normalize;

@@ -80,6 +80,7 @@ pub(crate) async fn on_message(
             destination_of(&msg),
             caller,
             effect,
+            None,
         ));
     }
     queue_messages(&outbox, me.username(), destination_of(&msg), response.messages);
@@ -144,17 +145,27 @@ async fn download(bot: &Bot, file: FileId, limit: u64) -> Result<Vec<u8>, String
 /// How long slow work (a reload) may take before the admin is told it is under way.
 const RELOAD_PATIENCE: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// Runs slow work (a reload, a corpus change) off the async workers and answers with its outcome.
-/// Work that takes longer than [`RELOAD_PATIENCE`] says so first, then edits that message into
-/// the answer.
-async fn perform(app: Arc<App>, outbox: Arc<Outbox>, me: String, place: Destination, caller: Caller, effect: Effect) {
+/// Runs slow work (a reload, a corpus change, a comparison) off the async workers and answers
+/// with its outcome. A reload that takes longer than [`RELOAD_PATIENCE`] says so first, then edits
+/// that message into the answer; a comparison's page replaces `edit`, the message whose button
+/// asked for it, when there is one.
+async fn perform(
+    app: Arc<App>,
+    outbox: Arc<Outbox>,
+    me: String,
+    place: Destination,
+    caller: Caller,
+    effect: Effect,
+    edit: Option<teloxide::types::MessageId>,
+) {
     let working = app.clone();
+    let reload = matches!(effect, Effect::Reload | Effect::Apply(_));
+    let mut progress = if effect.edits_in_place() { edit } else { None };
     let work = tokio::task::spawn_blocking(move || working.perform(caller, effect));
     tokio::pin!(work);
-    let mut progress = None;
     let outcome = match tokio::time::timeout(RELOAD_PATIENCE, &mut work).await {
         Ok(done) => done,
-        Err(_) => {
+        Err(_) if reload => {
             let text = render::escape(digestbot_core::admin::text::RELOADING);
             match outbox.send(Priority::Reply, Request::Send { place, html: text, keyboard: None }).await {
                 Ok(sent) => progress = sent.id,
@@ -162,10 +173,15 @@ async fn perform(app: Arc<App>, outbox: Arc<Outbox>, me: String, place: Destinat
             }
             work.await
         }
+        Err(_) => work.await,
     };
-    let reply = outcome.unwrap_or_else(|_| {
-        app.reload_reply(&digestbot_core::admin::reload::ReloadOutcome::Failed("the reload stopped".into()))
-    });
+    let reply = match outcome {
+        Ok(reply) => reply,
+        Err(_) if reload => {
+            app.reload_reply(&digestbot_core::admin::reload::ReloadOutcome::Failed("the reload stopped".into()))
+        }
+        Err(_) => Response::text(plain(digestbot_core::text::SEARCH_FAILED)),
+    };
     for message in reply.messages {
         match progress.take() {
             Some(id) => edit_or_send(&outbox, &me, place, id, &message).await,
@@ -173,6 +189,9 @@ async fn perform(app: Arc<App>, outbox: Arc<Outbox>, me: String, place: Destinat
                 let _ = send(&outbox, &me, place, &message).await;
             }
         }
+    }
+    if let Some(attached) = reply.attachment {
+        send_attachment(&outbox, &me, place, *attached).await;
     }
 }
 
@@ -240,7 +259,7 @@ pub(crate) async fn on_callback(
             }
             // After the edit that says it is under way.
             if let Some(effect) = effect {
-                tokio::spawn(perform(app, outbox, me, place, caller, effect));
+                tokio::spawn(perform(app, outbox, me, place, caller, effect, edit_target));
             }
         }),
     );

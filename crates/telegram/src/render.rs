@@ -49,6 +49,8 @@ fn render_spans(spans: &[Span], me: &str) -> String {
             Style::Plain => html.push_str(&text),
             Style::Bold => html.push_str(&format!("<b>{text}</b>")),
             Style::Italic => html.push_str(&format!("<i>{text}</i>")),
+            Style::Removed => html.push_str(&format!("<s>{text}</s>")),
+            Style::Added => html.push_str(&format!("<u>{text}</u>")),
             Style::Open(id) => html.push_str(&format!("<a href=\"{}\">{text}</a>", escape(&deep_link(me, id)))),
         }
     }

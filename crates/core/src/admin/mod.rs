@@ -99,20 +99,21 @@ impl Admin {
     pub fn document(&self, name: Option<&str>, size: u64) -> Document {
         match self.upload_name(name, size) {
             Ok((name, _)) => Document::Fetch(name),
-            Err(refusal) => Document::Answer(refusal),
+            Err(refusal) => Document::Answer(*refusal),
         }
     }
 
     /// The corpus name of an admin's file of `size` bytes and the corpus it goes to, or why it
     /// cannot be added: there is no corpus folder, the name is not a plain `.txt` one, or the file
     /// is too large.
-    fn upload_name(&self, name: Option<&str>, size: u64) -> Result<(String, &CorpusDir), Response> {
+    fn upload_name(&self, name: Option<&str>, size: u64) -> Result<(String, &CorpusDir), Box<Response>> {
+        let refused = |text: &str| Box::new(Response::text(plain(text)));
         let Some(source) = &self.source else {
-            return Err(Response::text(plain(&msg::reload_outcome(&ReloadOutcome::Unavailable))));
+            return Err(refused(&msg::reload_outcome(&ReloadOutcome::Unavailable)));
         };
-        let name = file_name(name).map_err(|bad| Response::text(plain(msg::bad_upload_name(bad))))?;
+        let name = file_name(name).map_err(|bad| refused(msg::bad_upload_name(bad)))?;
         if size > self.upload_cap() {
-            return Err(Response::text(plain(&msg::upload_too_large(size, self.upload_cap(), MAX_UPLOAD_BYTES))));
+            return Err(refused(&msg::upload_too_large(size, self.upload_cap(), MAX_UPLOAD_BYTES)));
         }
         Ok((name, source))
     }
@@ -124,7 +125,7 @@ impl Admin {
         // Checked again on what arrived: the edge may hand in anything.
         let (name, source) = match self.upload_name(Some(name), bytes.len() as u64) {
             Ok(accepted) => accepted,
-            Err(refusal) => return refusal,
+            Err(refusal) => return *refusal,
         };
         let digests = &library.corpus.digests;
         let (id, renamed) = planned_ids(digests, &name);
@@ -232,6 +233,8 @@ impl Admin {
         match effect {
             Effect::Reload => self.reload_reply(&self.reload(shelf)),
             Effect::Apply(token) => self.apply_offer(shelf, caller, token),
+            // Not the admin's: the app runs comparisons itself and never hands them here.
+            Effect::Compare { .. } | Effect::ExportComparison(_) => Response::silence(),
         }
     }
 

@@ -47,6 +47,8 @@ pub(crate) fn export(library: &Library, of: Findings, query: &str) -> Response {
             let rows = found.matches.len();
             ("digestbot-verify", msg::EXPORT_OF_VERIFY.to_string(), vec![sheet], rows, rows)
         }
+        // Compared off the async workers: the app answers its button with an effect.
+        Findings::Compare => return Response::text(plain(msg::COMPARE_USAGE)),
         Findings::Trend => {
             let found = match library.trend(query) {
                 Ok(found) => found,

@@ -153,3 +153,123 @@ pub fn verdict_name(verdict: digestbot_search::Verdict) -> &'static str {
         digestbot_search::Verdict::NotFound => "未找到",
     }
 }
+
+// Comparing two texts.
+
+pub const COMPARE_USAGE: &str = "请在 /compare 后面写上两篇摘登或两篇发言的编号，例如：\n/compare gwr-2022 gwr-2023\n\
+只发 /compare 可以用按钮挑选两篇摘登。编号在 /toc 和阅读页的末尾。";
+
+pub fn compare_error(e: &digestbot_search::compare::CompareError) -> String {
+    use digestbot_search::compare::CompareError as E;
+    match e {
+        E::Usage => COMPARE_USAGE.to_string(),
+        E::Unknown(id) => format!("没有编号为 {id} 的摘登或发言。请用 /toc 查看编号，或只发 /compare 用按钮挑选。"),
+        E::Same(id) => format!("两个编号都是 {id}：同一篇没有可比的差异。请写两篇不同的摘登或发言。"),
+        E::Nested { digest, speech } => {
+            format!("{speech} 是摘登 {digest} 里的一篇发言，二者不能互相比较。请比较两篇摘登，或两篇发言。")
+        }
+        E::Part(id) => format!("{id} 是一个段落或小节的编号。对比只针对整篇摘登或整篇发言；请写它所在摘登的编号。"),
+        E::Empty(id) => format!("{id} 没有正文段落，无从比较。"),
+        E::TooLong { id, chars } => {
+            format!(
+                "{id} 太长了（{chars} 个字以上），超出对比的上限（{} 个字）。",
+                digestbot_search::compare::MAX_SIDE_CHARS
+            )
+        }
+    }
+}
+
+pub const COMPARE_BUSY: &str = "正在为其他用户对比文本，请几秒钟后再试。";
+pub const COMPARE_PICK_FIRST: &str = "🔀 对比两篇：先选第一篇（较早的一篇）";
+
+pub fn compare_pick_second(first: &str) -> String {
+    format!("🔀 第一篇：{first}\n再选第二篇（较新的一篇）")
+}
+
+pub fn compare_header(a: &str, b: &str) -> String {
+    format!("🔀 对比：{a} → {b}")
+}
+
+pub fn compare_summary(s: &digestbot_search::compare::Summary) -> String {
+    format!(
+        "段落：{} 段未变，{} 段改动，{} 段移动，{} 段删去，{} 段新增",
+        s.unchanged, s.changed, s.moved, s.only_a, s.only_b
+    )
+}
+
+pub fn sections_added(headings: &[String]) -> String {
+    format!("新增的小节：{}", headings.join("；"))
+}
+
+pub fn sections_removed(headings: &[String]) -> String {
+    format!("删去的小节：{}", headings.join("；"))
+}
+
+pub fn shares_little(percent: f64) -> String {
+    format!("两篇内容差别很大：只有 {percent:.0}% 的段落能对应起来，下面多是各自独有的段落和提法。")
+}
+
+pub const IDENTICAL_TEXTS: &str = "两篇正文完全相同。";
+pub const NEW_FORMULATIONS: &str = "🆕 新提法（第二篇有、第一篇没有）";
+pub const DROPPED_FORMULATIONS: &str = "🗑 不再出现的提法（第一篇有、第二篇没有）";
+pub const CHANGED_NUMBERS: &str = "🔢 变化的数字";
+pub const NONE_FOUND: &str = "（无）";
+
+pub fn formulation(phrase: &str, count: usize) -> String {
+    format!("「{phrase}」×{count} ")
+}
+
+pub fn number_change(a: &str, b: &str) -> String {
+    format!("{a} → {b}")
+}
+
+pub fn more_items(n: usize) -> String {
+    format!("……另有 {n} 项，见导出的表格")
+}
+
+pub const DIFF_BUTTON: &str = "逐段对照 ▶";
+pub const SUMMARY_BUTTON: &str = "↩ 概要";
+
+pub fn diff_page_header(page: usize, pages: usize) -> String {
+    format!("逐段对照（第 {page}/{pages} 页）")
+}
+
+pub fn unchanged_run(n: usize) -> String {
+    format!("…… {n} 段未变 ……")
+}
+
+pub const ROW_CHANGED: &str = "✏️ 改动";
+pub const ROW_MOVED: &str = "↕️ 移动";
+pub const ROW_ONLY_A: &str = "➖ 删去";
+pub const ROW_ONLY_B: &str = "➕ 新增";
+
+pub fn moved_from(a: usize, b: usize) -> String {
+    format!("（第一篇第 {a} 段 → 第二篇第 {b} 段）")
+}
+
+pub const COMPARE_LEGEND: &str = "删除线：第二篇删去的字；下划线：第二篇新增的字。";
+pub const NO_DIFFERENCES: &str = "没有改动的段落。";
+
+pub fn export_of_compare(a: &str, b: &str) -> String {
+    format!("{a} 与 {b} 的对比")
+}
+
+pub const SHEET_ALIGNED: &str = "逐段对照";
+pub const SHEET_FORMULATIONS: &str = "提法";
+pub const SHEET_NUMBERS: &str = "数字";
+pub const ALIGNED_COLUMNS: [&str; 7] = ["类别", "第一篇段落", "第一篇原文", "第二篇段落", "第二篇原文", "差异", "链接"];
+pub const FORMULATION_COLUMNS: [&str; 6] = ["提法", "类别", "第一篇次数", "第二篇次数", "出处段落开头", "链接"];
+pub const NUMBER_COLUMNS: [&str; 5] = ["第一篇", "第二篇", "第二篇原句", "第一篇段落", "第二篇段落"];
+pub const FORMULATION_NEW: &str = "新增";
+pub const FORMULATION_DROPPED: &str = "删去";
+
+pub fn row_kind(kind: digestbot_search::compare::Kind) -> &'static str {
+    use digestbot_search::compare::Kind;
+    match kind {
+        Kind::Unchanged => "未变",
+        Kind::Changed => "改动",
+        Kind::Moved => "移动",
+        Kind::OnlyA => "删去",
+        Kind::OnlyB => "新增",
+    }
+}
