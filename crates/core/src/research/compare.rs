@@ -188,7 +188,7 @@ pub(crate) fn command(library: &Library, args: &str) -> Response {
 pub(crate) fn picker(library: &Library, page: usize, first: Option<&str>, key: Option<u64>) -> Response {
     let digests: Vec<_> = library.corpus.digests.iter().filter(|d| Some(d.id.as_str()) != first).collect();
     if digests.is_empty() {
-        return Response::text(plain(msg::COMPARE_USAGE));
+        return Response::text(plain(if first.is_some() { msg::NOTHING_TO_PAIR } else { msg::COMPARE_USAGE }));
     }
     let (page, pages, shown) = list_page(&digests, page);
     let header = match first.and_then(|id| library.corpus.digests.iter().find(|d| d.id == id)) {

@@ -179,6 +179,8 @@ pub fn compare_error(e: &digestbot_search::compare::CompareError) -> String {
     }
 }
 
+pub const NOTHING_TO_PAIR: &str =
+    "语料库里只有这一篇摘登，没有可以对比的另一篇。两篇发言也可以对比：/compare 发言编号 发言编号（编号见 /toc）。";
 pub const COMPARE_BUSY: &str = "正在为其他用户对比文本，请几秒钟后再试。";
 pub const COMPARE_PICK_FIRST: &str = "🔀 对比两篇：先选第一篇（较早的一篇）";
 
