@@ -106,6 +106,8 @@ async fn start_sets_the_chinese_command_menu_and_welcomes_with_examples() {
         "verify",
         "trend",
         "export",
+        "watch",
+        "unwatch",
         "today",
         "daily",
         "subscribe",

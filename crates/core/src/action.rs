@@ -22,6 +22,8 @@ pub enum Action {
     Cancel(u32),
     /// Send what a search, a verification or a trend found as a spreadsheet; only `owner` may.
     Export { owner: i64, of: Findings, query: QueryRef },
+    /// Stop the watch with this number (only the chat's own: the store looks in no other).
+    Unwatch(i64),
 }
 
 /// What an export button exports: the answer it is under.
@@ -79,6 +81,7 @@ impl Action {
             Action::Cancel(token) => format!("n{token}"),
             Action::Export { owner, of, query: QueryRef::Inline(q) } => format!("x{}.{owner}.{q}", of.code()),
             Action::Export { owner, of, query: QueryRef::Cached(k) } => format!("X{}.{owner}.{k}", of.code()),
+            Action::Unwatch(id) => format!("u{id}"),
         };
         (data.len() <= MAX_CALLBACK_BYTES).then_some(data)
     }
@@ -119,6 +122,7 @@ impl Action {
             't' => rest.parse().ok().map(Action::Toc),
             'y' => rest.parse().ok().map(Action::Confirm),
             'n' => rest.parse().ok().map(Action::Cancel),
+            'u' => rest.parse().ok().map(Action::Unwatch),
             'x' | 'X' => {
                 let mut chars = rest.chars();
                 let of = Findings::of_code(chars.next()?)?;
@@ -164,6 +168,7 @@ mod tests {
                 query: QueryRef::Inline("改革开放 | 新时代".into()),
             },
             Action::Export { owner: 1_234_567_890, of: Findings::Verify, query: QueryRef::Cached(u64::MAX) },
+            Action::Unwatch(i64::MAX),
         ];
         for action in actions {
             let data = action.encode().unwrap();
@@ -192,6 +197,8 @@ mod tests {
             "xq.1.a",
             "xs1.a",
             "Xv.1.k",
+            "u",
+            "u1.5",
         ] {
             assert_eq!(Action::decode(data), None, "{data}");
         }

@@ -30,6 +30,10 @@ pub enum Command {
     Trend(String),
     /// `/export <words>`: the hits of a search as a spreadsheet.
     Export(String),
+    /// `/watch <words>`: be told of new passages the words find; alone, the words watched.
+    Watch(String),
+    /// `/unwatch <words>`; alone, a button for each word watched.
+    Unwatch(String),
 }
 
 impl Command {
@@ -86,6 +90,8 @@ pub fn parse(text: &str, me: &str) -> Said {
         "verify" | "v" => Command::Verify(args),
         "trend" => Command::Trend(args),
         "export" => Command::Export(args),
+        "watch" => Command::Watch(args),
+        "unwatch" => Command::Unwatch(args),
         "" => return Said::Text,
         _ => return Said::Unknown { name: name.to_string(), addressed: target.is_some() },
     };
@@ -113,5 +119,7 @@ mod tests {
         assert_eq!(p("/verify 坚持稳中求进"), Said::Command(Command::Verify("坚持稳中求进".into())));
         assert_eq!(p("/trend 改革开放 | 新时代"), Said::Command(Command::Trend("改革开放 | 新时代".into())));
         assert_eq!(p("/export@digestbot 预算"), Said::Command(Command::Export("预算".into())));
+        assert_eq!(p("/watch 人大代表  预算"), Said::Command(Command::Watch("人大代表  预算".into())));
+        assert_eq!(p("/unwatch"), Said::Command(Command::Unwatch(String::new())));
     }
 }
