@@ -107,6 +107,8 @@ async fn start_sets_the_chinese_command_menu_and_welcomes_with_examples() {
         "trend",
         "export",
         "compare",
+        "watch",
+        "unwatch",
         "today",
         "daily",
         "subscribe",

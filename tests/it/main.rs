@@ -27,6 +27,7 @@ mod research;
 mod research_bot;
 mod search;
 mod support;
+mod watch;
 mod webhook;
 
 /// The fake Bot API and the updates to feed it, as every test module names them.

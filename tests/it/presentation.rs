@@ -1,5 +1,5 @@
 //! The wording of the bot lives in its wording files: the core's `text.rs` (with the corpus naming
-//! in `naming.rs`), one `text.rs` beside each service (`daily/`, `admin/`), and the binary's
+//! in `naming.rs`), one `text.rs` beside each service (`daily/`, `admin/`, `research/`, `watch/`), and the binary's
 //! `src/text.rs`. Elsewhere, only the parser's line markers (`crates/corpus/`) and the normalizer's
 //! tables may hold Chinese text; tests may too.
 
@@ -15,6 +15,7 @@ const WORDING: &[&str] = &[
     "crates/core/src/daily/text.rs",
     "crates/core/src/admin/text.rs",
     "crates/core/src/research/text.rs",
+    "crates/core/src/watch/text.rs",
 ];
 
 /// Where Chinese text may be written outside the wording files, and why.

@@ -30,6 +30,8 @@ pub enum Action {
     CompareFirst(String),
     /// The second is picked: compare it with the one cached under `first`.
     CompareSecond { first: u64, id: String },
+    /// Stop the watch with this number (only the chat's own: the store looks in no other).
+    Unwatch(i64),
 }
 
 /// What an export button exports: the answer it is under.
@@ -96,6 +98,7 @@ impl Action {
             Action::ComparePick { page, first: Some(key) } => format!("Q{page}.{key}"),
             Action::CompareFirst(id) => format!("f{id}"),
             Action::CompareSecond { first, id } => format!("F{first}.{id}"),
+            Action::Unwatch(id) => format!("u{id}"),
         };
         (data.len() <= MAX_CALLBACK_BYTES).then_some(data)
     }
@@ -150,6 +153,7 @@ impl Action {
             }
             'y' => rest.parse().ok().map(Action::Confirm),
             'n' => rest.parse().ok().map(Action::Cancel),
+            'u' => rest.parse().ok().map(Action::Unwatch),
             'x' | 'X' => {
                 let mut chars = rest.chars();
                 let of = Findings::of_code(chars.next()?)?;
@@ -201,6 +205,7 @@ mod tests {
             Action::ComparePick { page: u32::MAX, first: Some(u64::MAX) },
             Action::CompareFirst("a-digest-id-of-32-characters-xyz".into()),
             Action::CompareSecond { first: u64::MAX, id: "a-digest-id-of-32-characters-xyz".into() },
+            Action::Unwatch(i64::MAX),
         ];
         for action in actions {
             let data = action.encode().unwrap();
@@ -235,6 +240,8 @@ mod tests {
             "F1.",
             "Fx.abc",
             "f../x",
+            "u",
+            "u1.5",
         ] {
             assert_eq!(Action::decode(data), None, "{data}");
         }

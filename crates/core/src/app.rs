@@ -23,6 +23,7 @@ use crate::screens::{reading, search};
 use crate::shelf::Shelf;
 use crate::stats::Stats;
 use crate::text as msg;
+use crate::watch::Watches;
 
 /// Search queries remembered for paging buttons whose query does not fit in the button.
 const QUERY_CACHE: usize = 10_000;
@@ -127,6 +128,11 @@ impl App {
 
     pub fn daily(&self) -> Option<&Arc<Daily>> {
         self.shelf.daily()
+    }
+
+    /// Watched words, where there is a database for them.
+    pub fn watches(&self) -> Option<&Arc<Watches>> {
+        self.shelf.watches()
     }
 
     /// The library as it is now; a reload swaps it whole, and what a caller holds stays valid.
@@ -253,6 +259,9 @@ impl App {
         if let Action::Confirm(token) | Action::Cancel(token) = action {
             return self.admin.answer_offer(caller, token, matches!(action, Action::Confirm(_)));
         }
+        if let Action::Unwatch(id) = action {
+            return self.on_watches(caller, |w| w.unwatch_button(caller, id));
+        }
         // A search made on behalf of a chat (an anonymous group admin) may be paged by its members.
         if let Action::Page { owner, .. } | Action::SpeakerPage { owner, .. } | Action::Export { owner, .. } = action
             && owner != caller.user
@@ -326,7 +335,7 @@ impl App {
             },
             Action::Speakers(page) => browse::speakers(&library, page as usize),
             Action::Toc(page) => browse::toc(&library, page as usize),
-            Action::Confirm(_) | Action::Cancel(_) => return Response::notice(msg::EXPIRED),
+            Action::Confirm(_) | Action::Cancel(_) | Action::Unwatch(_) => return Response::notice(msg::EXPIRED),
         };
         // Paging and navigating replace the message the button is on.
         if response.messages.len() == 1 && response.edit.is_none() {
@@ -365,6 +374,8 @@ impl App {
             Command::Trend(words) => research::trend::trend(library, &self.queries, caller, &words),
             Command::Export(words) => research::export::export(library, Findings::Search, &words),
             Command::Compare(args) => research::compare::command(library, &args),
+            Command::Watch(words) => self.on_watches(caller, |w| w.watch(library, caller, &words, self.utc())),
+            Command::Unwatch(words) => self.on_watches(caller, |w| w.unwatch(library, caller, &words)),
             Command::Reload => {
                 tracing::info!(user = caller.user, "reload asked for");
                 Response { effect: Some(Effect::Reload), ..Response::default() }
@@ -376,6 +387,17 @@ impl App {
         match self.daily() {
             Some(daily) => answer(daily),
             None => Response::text(plain(crate::daily::text::DAILY_UNAVAILABLE)),
+        }
+    }
+
+    /// Watched words are a private chat's: a group is told so, and an edge without a database
+    /// that there are none.
+    fn on_watches(&self, caller: Caller, answer: impl FnOnce(&Watches) -> Response) -> Response {
+        use crate::watch::text::{WATCH_PRIVATE_ONLY, WATCH_UNAVAILABLE};
+        match self.watches() {
+            _ if !caller.private => Response::text(plain(WATCH_PRIVATE_ONLY)),
+            Some(watches) => answer(watches),
+            None => Response::text(plain(WATCH_UNAVAILABLE)),
         }
     }
 

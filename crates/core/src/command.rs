@@ -32,6 +32,10 @@ pub enum Command {
     Export(String),
     /// `/compare <id> <id>`: two digests or speeches side by side; alone, pick them with buttons.
     Compare(String),
+    /// `/watch <words>`: be told of new passages the words find; alone, the words watched.
+    Watch(String),
+    /// `/unwatch <words>`; alone, a button for each word watched.
+    Unwatch(String),
 }
 
 impl Command {
@@ -89,6 +93,8 @@ pub fn parse(text: &str, me: &str) -> Said {
         "trend" => Command::Trend(args),
         "export" => Command::Export(args),
         "compare" => Command::Compare(args),
+        "watch" => Command::Watch(args),
+        "unwatch" => Command::Unwatch(args),
         "" => return Said::Text,
         _ => return Said::Unknown { name: name.to_string(), addressed: target.is_some() },
     };
@@ -117,5 +123,7 @@ mod tests {
         assert_eq!(p("/trend 改革开放 | 新时代"), Said::Command(Command::Trend("改革开放 | 新时代".into())));
         assert_eq!(p("/export@digestbot 预算"), Said::Command(Command::Export("预算".into())));
         assert_eq!(p("/compare gwr-2022  gwr-2023"), Said::Command(Command::Compare("gwr-2022  gwr-2023".into())));
+        assert_eq!(p("/watch 人大代表  预算"), Said::Command(Command::Watch("人大代表  预算".into())));
+        assert_eq!(p("/unwatch"), Said::Command(Command::Unwatch(String::new())));
     }
 }

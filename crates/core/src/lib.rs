@@ -3,8 +3,8 @@
 //! terminal) render what this returns.
 //!
 //! [`App`] holds the state shared across updates and dispatches each input to a screen
-//! (`screens/`) or a service: [`Daily`] (daily sections) and [`Admin`] (reloads and corpus
-//! changes), each with its wording beside it (`text.rs`).
+//! (`screens/`) or a service: [`Daily`] (daily sections), [`Watches`] (watched words) and
+//! [`Admin`] (reloads and corpus changes), each with its wording beside it (`text.rs`).
 
 pub mod action;
 pub mod admin;
@@ -25,6 +25,7 @@ pub mod shelf;
 pub mod stats;
 pub mod telemetry;
 pub mod text;
+pub mod watch;
 mod widgets;
 
 pub use admin::{Admin, Document};
@@ -37,4 +38,5 @@ pub use limiter::{BURST as FLOOD_BURST, REFILL as FLOOD_REFILL};
 pub use reply::Response;
 pub use screens::inline::{Article, InlineAnswer};
 pub use shelf::Shelf;
+pub use watch::Watches;
 pub use widgets::{INLINE_PAGE_SIZE, LIST_PAGE_SIZE, PAGE_SIZE};

@@ -16,6 +16,8 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("trend", "一个提法的历年趋势图，例如 /trend 改革开放 | 高质量发展"),
     ("export", "把搜索结果导出为 Excel，例如 /export 人大代表"),
     ("compare", "对比两篇：改了什么、新提法、变化的数字，例如 /compare gwr-2022 gwr-2023"),
+    ("watch", "关注一个词，新摘登里出现时通知你，例如 /watch 人大代表"),
+    ("unwatch", "取消关注"),
     ("today", "今天的每日一节"),
     ("daily", "每日推送的状态"),
     ("subscribe", "每天定时推送一节，例如 /subscribe 08:00 Asia/Shanghai"),
@@ -76,6 +78,8 @@ pub const HELP: &str = "用法\n\n\
 /export 词 — 把搜索结果导出为 Excel（最多 10000 条）；搜索、核对和趋势的结果下面也有导出按钮\n\
 /compare 编号 编号 — 对比两篇摘登或发言：逐段标出改动、移动、删去和新增，列出新提法、不再出现的提法和变化的数字；\
 只发 /compare 可以用按钮挑选\n\n\
+关注（私聊）：新增或改动的摘登里出现你关注的词时，发消息告诉你。\n\
+/watch 词 — 关注（最多 20 个，写法同 /search）；/watch — 查看关注的词；/unwatch 词 — 取消\n\n\
 每日一节：每天在设定的当地时间推送下一节，从头读到尾。\n\
 /subscribe — 开启；/subscribe 21:30 Europe/Berlin — 指定时间和时区\n\
 /daily — 推送状态；/today — 今天的一节；/unsubscribe — 停止（进度保留）\n\

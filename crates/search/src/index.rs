@@ -226,6 +226,26 @@ impl MergePolicy for UpdateMergePolicy {
     }
 }
 
+/// Passages a search may be kept to ([`SearchIndex::matching_among`]): few, of a large index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Among {
+    /// Their ords, ascending.
+    ords: Vec<u32>,
+    /// The sections they are in (indexes of [`SearchIndex::contexts`]), ascending: a term is looked
+    /// for in these sections' contexts only, not in every section's.
+    sections: Vec<u32>,
+}
+
+impl Among {
+    pub fn is_empty(&self) -> bool {
+        self.ords.is_empty()
+    }
+
+    pub(super) fn ords(&self) -> &[u32] {
+        &self.ords
+    }
+}
+
 /// The documents tantivy holds for an index, deleted ones included: what reloads leave behind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Storage {
@@ -409,6 +429,38 @@ impl SearchIndex {
         // Matches come in text order, so one section's matches are adjacent.
         sections.dedup();
         sections.iter().flat_map(|&section| self.contexts[section].passages()).collect()
+    }
+
+    /// `locs`, passages of this index's corpus, as a set a search may be kept to; a loc the corpus
+    /// has no passage at is left out.
+    pub fn among(&self, locs: &[Loc]) -> Among {
+        let mut ords: Vec<u32> =
+            locs.iter().filter_map(|loc| self.locs.binary_search(loc).ok()).map(|ord| ord as u32).collect();
+        ords.sort_unstable();
+        ords.dedup();
+        // The last section starting at or before a passage holds it: an empty section before it
+        // starts where it does.
+        let mut sections: Vec<u32> =
+            ords.iter().map(|&ord| self.contexts.partition_point(|c| c.first <= ord) as u32 - 1).collect();
+        sections.dedup();
+        Among { ords, sections }
+    }
+
+    /// The passages of those of `among`'s sections whose context contains `term`, in corpus order.
+    pub(super) fn passages_with_term_in_sections(&self, term: &str, among: &Among) -> Vec<u32> {
+        let finder = memchr::memmem::Finder::new(term.as_bytes());
+        let text = self.context_text.as_bytes();
+        among
+            .sections
+            .iter()
+            .map(|&section| section as usize)
+            .filter(|&section| {
+                let start = self.contexts[section].start as usize;
+                let end = self.contexts.get(section + 1).map_or(text.len(), |next| next.start as usize);
+                finder.find(&text[start..end]).is_some()
+            })
+            .flat_map(|section| self.contexts[section].passages())
+            .collect()
     }
 
     /// The passages of the speeches whose speaker or title contains one of `names`, in corpus order.

@@ -22,7 +22,7 @@ pub mod verify;
 
 pub use analyzer::Analyzer;
 pub use chars::{is_han, is_word};
-pub use index::{IndexError, SearchIndex, Storage};
+pub use index::{Among, IndexError, SearchIndex, Storage};
 pub use normalize::{Normalized, Normalizer};
 pub use query::{MAX_QUERY_CHARS, Query, QueryError, check_length as check_query_length, parse as parse_query};
 pub use rank::{Hit, Results};

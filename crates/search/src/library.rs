@@ -4,9 +4,9 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use crate::corpus::{self, Corpus, LoadOptions, Loc};
+use crate::corpus::{self, Corpus, Digest, LoadOptions, Loc};
 use crate::{Analyzer, IndexError, QueryError, Results, SearchIndex, parse_query};
 
 #[derive(Debug)]
@@ -109,18 +109,7 @@ impl Library {
 
     /// Every passage in corpus order.
     pub fn locs(&self) -> impl Iterator<Item = Loc> + '_ {
-        self.corpus.digests.iter().enumerate().flat_map(|(d, digest)| {
-            digest.speeches.iter().enumerate().flat_map(move |(s, speech)| {
-                speech.sections.iter().enumerate().flat_map(move |(c, section)| {
-                    (0..section.passages.len()).map(move |p| Loc {
-                        digest: d as u32,
-                        speech: s as u32,
-                        section: c as u32,
-                        passage: p as u32,
-                    })
-                })
-            })
-        })
+        self.corpus.digests.iter().enumerate().flat_map(|(d, digest)| passages_of(d, digest).map(|(loc, _)| loc))
     }
 
     /// The passage before and after `loc` within its digest.
@@ -225,4 +214,39 @@ impl Diff {
     pub fn is_empty(&self) -> bool {
         *self == Diff::default()
     }
+}
+
+/// The passages of `new` that a reader of `old` has not read, in corpus order: those of digests
+/// `old` did not have, and those whose text the same digest of `old` did not hold (written or
+/// edited since). A passage that only moved, or whose speech was renamed (which changes its id),
+/// is not fresh: a one-character fix makes one passage fresh, not the digest. A digest under a new
+/// id (its file renamed) is fresh throughout.
+pub fn fresh_passages(old: &Corpus, new: &Corpus) -> Vec<Loc> {
+    let before: HashMap<&str, &Digest> = old.digests.iter().map(|d| (d.id.as_str(), d)).collect();
+    let mut fresh = Vec::new();
+    for (d, digest) in new.digests.iter().enumerate() {
+        let Some(was) = before.get(digest.id.as_str()) else {
+            fresh.extend(passages_of(d, digest).map(|(loc, _)| loc));
+            continue;
+        };
+        // Most digests are untouched by a reload: compared in order, without hashing every text.
+        if passages_of(0, was).map(|(_, text)| text).eq(passages_of(d, digest).map(|(_, text)| text)) {
+            continue;
+        }
+        let seen: HashSet<&str> = passages_of(0, was).map(|(_, text)| text).collect();
+        fresh.extend(passages_of(d, digest).filter(|(_, text)| !seen.contains(text)).map(|(loc, _)| loc));
+    }
+    fresh
+}
+
+/// The passages of `digest`, the `d`th of its corpus, with their texts, in order.
+fn passages_of(d: usize, digest: &Digest) -> impl Iterator<Item = (Loc, &str)> {
+    digest.speeches.iter().enumerate().flat_map(move |(s, speech)| {
+        speech.sections.iter().enumerate().flat_map(move |(c, section)| {
+            section.passages.iter().enumerate().map(move |(p, passage)| {
+                let loc = Loc { digest: d as u32, speech: s as u32, section: c as u32, passage: p as u32 };
+                (loc, passage.text())
+            })
+        })
+    })
 }

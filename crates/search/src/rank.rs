@@ -12,7 +12,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Score, SegmentReader, Term};
 
 use super::chars::is_word;
-use super::index::{IndexError, NO_ORD, SearchIndex};
+use super::index::{Among, IndexError, NO_ORD, SearchIndex};
 use super::query::Query;
 use super::snippet::{Snippet, snippet};
 use crate::corpus::{Corpus, Loc};
@@ -45,7 +45,7 @@ impl SearchIndex {
         // forged page number would ask for terabytes.
         let offset = offset.min(self.locs.len());
         let limit = limit.min(self.locs.len());
-        let Some(clauses) = self.clauses(query) else { return Ok(Results { total: 0, hits: Vec::new() }) };
+        let Some(clauses) = self.clauses(query, None) else { return Ok(Results { total: 0, hits: Vec::new() }) };
         let doc_ords = self.doc_ords.clone();
         let top = TopDocs::with_limit(limit.max(1)).and_offset(offset).tweak_score(move |segment: &SegmentReader| {
             let id = segment.segment_id();
@@ -70,7 +70,21 @@ impl SearchIndex {
 
     /// Every passage matching `query`, in corpus order: what a trend counts.
     pub fn matching(&self, query: &Query) -> Result<Vec<Loc>, IndexError> {
-        let Some(clauses) = self.clauses(query) else { return Ok(Vec::new()) };
+        self.matching_in(query, None)
+    }
+
+    /// The passages of `among` matching `query`, in corpus order: what [`SearchIndex::matching`]
+    /// finds of them, at the cost of looking at them alone (a reload's new passages, against
+    /// thousands of watched terms).
+    pub fn matching_among(&self, query: &Query, among: &Among) -> Result<Vec<Loc>, IndexError> {
+        if among.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.matching_in(query, Some(among))
+    }
+
+    fn matching_in(&self, query: &Query, among: Option<&Among>) -> Result<Vec<Loc>, IndexError> {
+        let Some(clauses) = self.clauses(query, among) else { return Ok(Vec::new()) };
         let searcher = self.reader.searcher();
         let found = searcher.search(&BooleanQuery::new(clauses), &DocSetCollector)?;
         let segments: Vec<Option<&[u32]>> = searcher
@@ -109,13 +123,14 @@ impl SearchIndex {
         Ok(results)
     }
 
-    /// The clauses of `query`; None when its speaker filters keep no passage.
-    fn clauses(&self, query: &Query) -> Option<Vec<Clause>> {
+    /// The clauses of `query`, kept to `among` when given; None when its speaker filters keep no
+    /// passage.
+    fn clauses(&self, query: &Query, among: Option<&Among>) -> Option<Vec<Clause>> {
         let mut clauses = Vec::new();
         let grams: usize = query.terms.iter().map(|t| t.chars().count().saturating_sub(1).max(1)).sum();
         let whole_word_score = MAX_GRAM_SCORE * (grams + 1) as f32;
         for term in &query.terms {
-            clauses.push((Occur::Must, self.term_query(term)));
+            clauses.push((Occur::Must, self.term_query(term, among)));
             if let Some(whole_words) = self.whole_word_query(term, whole_word_score) {
                 clauses.push((Occur::Should, whole_words));
             }
@@ -127,13 +142,21 @@ impl SearchIndex {
             }
             clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(self.passage_set(allowed)), 0.0))));
         }
+        if let Some(among) = among {
+            let kept = self.passage_set(among.ords().to_vec());
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(kept), 0.0))));
+        }
         Some(clauses)
     }
 
     /// Matches the passages that hold `term`, or whose section's context (speech title, speaker,
-    /// heading) does; a context match scores nothing.
-    fn term_query(&self, term: &str) -> Box<dyn tantivy::query::Query> {
-        let in_context = self.passages_with_term_in_context(term);
+    /// heading) does; a context match scores nothing. Kept to `among`, only its sections' contexts
+    /// are looked in.
+    fn term_query(&self, term: &str, among: Option<&Among>) -> Box<dyn tantivy::query::Query> {
+        let in_context = match among {
+            Some(among) => self.passages_with_term_in_sections(term, among),
+            None => self.passages_with_term_in_context(term),
+        };
         if in_context.is_empty() {
             return self.substring_query(term);
         }

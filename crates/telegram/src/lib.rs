@@ -2,6 +2,7 @@
 //! stream, every update handed to the core, every reply rendered as HTML with inline keyboards and
 //! queued for its chat, then sent through the outbox, which keeps Telegram's limits.
 
+mod alerts;
 pub mod bounded;
 mod callers;
 mod chat_queue;

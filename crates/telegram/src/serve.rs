@@ -18,7 +18,7 @@ use crate::in_flight::InFlight;
 use crate::outbox::{Backoff, Failure, Outbox, classify};
 use crate::redaction::{redact, redacted};
 use crate::webhook;
-use crate::{Edge, Options, Stop, handler, scheduler};
+use crate::{Edge, Options, Stop, alerts, handler, scheduler};
 use digestbot_core::App;
 use digestbot_core::admin::text as admin_text;
 use digestbot_core::text as msg;
@@ -64,6 +64,8 @@ struct Serving {
     webhook: Option<webhook::Server>,
     /// Started by the first start that knows the bot's name; supervised from then on.
     scheduler: OnceLock<JoinHandle<()>>,
+    /// Sends the alerts of watched words; started with the scheduler, for the same reason.
+    alerts: OnceLock<JoinHandle<()>>,
     passes: InFlight,
 }
 
@@ -116,6 +118,7 @@ pub async fn serve(bot: Bot, app: Arc<App>, options: Options, edge: Edge) -> Res
         intakes,
         webhook,
         scheduler: OnceLock::new(),
+        alerts: OnceLock::new(),
         passes: InFlight::default(),
     };
     let mut backoff = options.retry_delay;
@@ -206,6 +209,10 @@ impl Serving {
             let (app, outbox, me) = (self.app.clone(), self.outbox.clone(), me.username().to_string());
             tokio::spawn(scheduler::supervise(app, outbox, me, self.passes.clone(), health.clone()))
         });
+        self.alerts.get_or_init(|| {
+            let (app, outbox, me) = (self.app.clone(), self.outbox.clone(), me.username().to_string());
+            tokio::spawn(alerts::send_alerts(app, outbox, me))
+        });
         let gate = Arc::new(Gate {
             app: self.app.clone(),
             bot: self.bot.clone(),
@@ -241,6 +248,10 @@ impl Serving {
         self.health.stopping();
         if let Some(scheduler) = self.scheduler.get() {
             scheduler.abort();
+        }
+        // Alerts already in their chats' queues go out below; those not yet taken are lost.
+        if let Some(alerts) = self.alerts.get() {
+            alerts.abort();
         }
         if !graceful {
             return;

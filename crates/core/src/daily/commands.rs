@@ -71,6 +71,11 @@ impl Daily {
         self.settings
     }
 
+    /// The database, which watched words share.
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
     /// Rebuilds the plan for a (re)loaded corpus. Digests keep the order chats have been reading
     /// them in, new ones go at the end, and a chat whose next section is gone moves to the next
     /// one that still exists.

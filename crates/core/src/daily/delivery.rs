@@ -172,7 +172,8 @@ impl Daily {
         }
     }
 
-    /// The chat cannot be written to (blocked, removed, deleted): no more deliveries there.
+    /// The chat cannot be written to (blocked, removed, deleted): no more deliveries there, and
+    /// its watched words are forgotten (no alert could reach it).
     pub fn gone(&self, chat: i64, reason: &str) {
         match self.store.deactivate(chat, reason) {
             Ok(true) => {
@@ -181,6 +182,11 @@ impl Daily {
             }
             Ok(false) => {}
             Err(e) => tracing::error!(chat, "cannot stop a daily section ({reason}): {e}"),
+        }
+        match self.store.drop_watches(chat) {
+            Ok(0) => {}
+            Ok(watches) => tracing::info!(chat, watches, "watched words dropped: {reason}"),
+            Err(e) => tracing::error!(chat, "cannot drop watched words ({reason}): {e}"),
         }
     }
 

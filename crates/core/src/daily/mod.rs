@@ -11,7 +11,7 @@ pub mod text;
 pub use lock::{Lock, LockError, lock_path};
 pub use plan::{Entry, EntryKind, Plan};
 pub use schedule::{ArgError, DailyTime, Schedule, parse_args};
-pub use store::{Delivered, Pending, Store, StoreError, Subscription};
+pub use store::{Delivered, Pending, Store, StoreError, Subscription, Watch, Watched};
 
 mod commands;
 mod delivery;

@@ -8,6 +8,8 @@ use crate::reply::plain;
 use crate::reply::{Message, Response, Rich, Style};
 use crate::text as msg;
 use crate::widgets::{PAGE_SIZE, button_query, export_button, pager};
+use digestbot_corpus::Loc;
+use digestbot_search::Snippet;
 use digestbot_search::library::{Library, SearchError};
 
 /// Page `page` (from 0) of the hits for `query`; a page past the end shows the last one.
@@ -32,13 +34,7 @@ pub(crate) fn page(library: &Library, queries: &QueryCache, caller: Caller, quer
     text.bold(msg::search_header(query, results.total, page + 1, pages));
     for (n, hit) in results.hits.iter().enumerate() {
         text.plain(format!("\n\n{}. ", page * PAGE_SIZE + n + 1));
-        text.snippet(&hit.snippet);
-        if let Some(at) = hit.loc.resolve(&library.corpus) {
-            text.plain("\n");
-            text.italic(msg::source(&at));
-            text.plain(" ");
-            text.push(msg::OPEN_PASSAGE, Style::Open(at.passage.id.clone()));
-        }
+        self::hit(&mut text, library, hit.loc, &hit.snippet);
     }
     let widest = |query| Action::Page { owner: caller.user, page: pages as u32, query };
     let query_ref = button_query(queries, caller, query, widest);
@@ -46,4 +42,16 @@ pub(crate) fn page(library: &Library, queries: &QueryCache, caller: Caller, quer
     let mut buttons = if row.is_empty() { Vec::new() } else { vec![row] };
     buttons.push(vec![export_button(queries, caller, Findings::Search, query)]);
     Response::message(Message { text, buttons })
+}
+
+/// A hit as a search shows it: its snippet, matches in bold, then where it is from and a link to
+/// the passage.
+pub(crate) fn hit(text: &mut Rich, library: &Library, loc: Loc, snippet: &Snippet) {
+    text.snippet(snippet);
+    if let Some(at) = loc.resolve(&library.corpus) {
+        text.plain("\n");
+        text.italic(msg::source(&at));
+        text.plain(" ");
+        text.push(msg::OPEN_PASSAGE, Style::Open(at.passage.id.clone()));
+    }
 }

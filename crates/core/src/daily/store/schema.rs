@@ -42,6 +42,15 @@ pub(super) const MIGRATIONS: &[&str] = &[
         key TEXT PRIMARY KEY,
         ids TEXT NOT NULL
     ) STRICT;",
+    // 2: watched words, per private chat, in the order they were added.
+    "CREATE TABLE watches (
+        id INTEGER PRIMARY KEY,
+        chat INTEGER NOT NULL,
+        words TEXT NOT NULL,
+        key TEXT NOT NULL,
+        since TEXT NOT NULL,
+        UNIQUE (chat, key)
+    ) STRICT;",
 ];
 
 /// The schema version this binary writes.
