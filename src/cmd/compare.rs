@@ -19,19 +19,21 @@ use crate::plain::{Emphasis, render};
 struct JsonComparison<'a> {
     a: &'a str,
     b: &'a str,
-    summary: JsonSummary,
+    summary: JsonSummary<'a>,
     new: Vec<JsonFormulation<'a>>,
     dropped: Vec<JsonFormulation<'a>>,
     numbers: Vec<JsonNumber<'a>>,
 }
 
 #[derive(Serialize)]
-struct JsonSummary {
+struct JsonSummary<'a> {
     unchanged: usize,
     changed: usize,
     moved: usize,
     only_a: usize,
     only_b: usize,
+    sections_added: &'a [String],
+    sections_removed: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -49,7 +51,8 @@ struct JsonNumber<'a> {
     passage_b: Option<String>,
 }
 
-/// `{"a","b","summary":{"unchanged","changed","moved","only_a","only_b"},"new":[{"phrase","count","passage_id"}],
+/// `{"a","b","summary":{"unchanged","changed","moved","only_a","only_b","sections_added","sections_removed"},
+/// "new":[{"phrase","count","passage_id"}],
 /// "dropped":[…],"numbers":[{"a","b","passage_a","passage_b"}]}`
 pub fn comparison_json(library: &Library, done: &Done) -> String {
     let id = |locs: &[digestbot_corpus::Loc], i: usize| {
@@ -76,6 +79,8 @@ pub fn comparison_json(library: &Library, done: &Done) -> String {
             moved: s.moved,
             only_a: s.only_a,
             only_b: s.only_b,
+            sections_added: &c.alignment.sections_added,
+            sections_removed: &c.alignment.sections_removed,
         },
         new: formulations(&c.new, &done.b.locs, id),
         dropped: formulations(&c.dropped, &done.a.locs, id),

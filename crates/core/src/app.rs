@@ -159,7 +159,9 @@ impl App {
     /// async workers.
     pub fn perform(&self, caller: Caller, effect: Effect) -> Response {
         match effect {
-            Effect::Compare { ids, page } => self.comparer.page(&self.library(), &self.queries, caller, &ids, page),
+            Effect::Compare { ids, page, in_place } => {
+                self.comparer.page(&self.library(), &self.queries, caller, &ids, page, in_place)
+            }
             Effect::ExportComparison(ids) => self.comparer.export(&self.library(), &ids),
             effect => self.admin.perform(&self.shelf, caller, effect),
         }
@@ -300,27 +302,29 @@ impl App {
                 Some(ids) => {
                     return Response { effect: Some(Effect::ExportComparison(ids.into())), ..Response::default() };
                 }
-                None => return Response::notice(msg::EXPIRED),
+                None => return Response::notice(research::text::COMPARE_EXPIRED),
             },
             // A file, sent as a new message: the answer it was under stays.
             Action::Export { owner, of, query } => match self.query_of(query, owner) {
                 Some(query) => return research::export::export(&library, of, &query),
                 None => return Response::notice(msg::EXPIRED),
             },
+            // The keys are the presser's: in a group, another member's press finds nothing.
             Action::Compare { page, key } => match self.queries.get(key, caller.user) {
                 // At hand: answered here; else computed off the async workers, then edited in.
-                Some(ids) if self.comparer.has(&library, &ids) => {
-                    self.comparer.page(&library, &self.queries, caller, &ids, page)
-                }
-                Some(ids) => {
-                    return Response { effect: Some(Effect::Compare { ids: ids.into(), page }), ..Response::default() };
-                }
-                None => return Response::notice(msg::EXPIRED),
+                Some(ids) => match self.comparer.cached_page(&library, &self.queries, caller, &ids, page) {
+                    Some(message) => Response::message(message),
+                    None => {
+                        let effect = Effect::Compare { ids: ids.into(), page, in_place: true };
+                        return Response { effect: Some(effect), ..Response::default() };
+                    }
+                },
+                None => return Response::notice(research::text::COMPARE_EXPIRED),
             },
             Action::ComparePick { page, first: None } => research::compare::picker(&library, page as usize, None, None),
             Action::ComparePick { page, first: Some(key) } => match self.queries.get(key, caller.user) {
                 Some(first) => research::compare::picker(&library, page as usize, Some(&first), Some(key)),
-                None => return Response::notice(msg::EXPIRED),
+                None => return Response::notice(research::text::COMPARE_EXPIRED),
             },
             Action::CompareFirst(id) => {
                 let key = self.queries.insert(caller.user, &id);
@@ -329,9 +333,12 @@ impl App {
             Action::CompareSecond { first, id } => match self.queries.get(first, caller.user) {
                 Some(first) => {
                     let ids = format!("{first} {id}").into();
-                    return Response { effect: Some(Effect::Compare { ids, page: 0 }), ..Response::default() };
+                    return Response {
+                        effect: Some(Effect::Compare { ids, page: 0, in_place: true }),
+                        ..Response::default()
+                    };
                 }
-                None => return Response::notice(msg::EXPIRED),
+                None => return Response::notice(research::text::COMPARE_EXPIRED),
             },
             Action::Speakers(page) => browse::speakers(&library, page as usize),
             Action::Toc(page) => browse::toc(&library, page as usize),

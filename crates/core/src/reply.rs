@@ -124,18 +124,11 @@ pub enum Effect {
     /// Make the corpus change an admin confirmed (the offer with this token), then reload.
     Apply(u32),
     /// Compare the two ids (as typed, space-separated) and answer with this page of the result
-    /// (0: the summary). Long texts take a while, so this runs off the edge's async workers.
-    Compare { ids: Box<str>, page: u32 },
+    /// (0: the summary). Long texts take a while, so this runs off the edge's async workers. With
+    /// `in_place` (a button asked), the result replaces the button's message; a refusal never does.
+    Compare { ids: Box<str>, page: u32, in_place: bool },
     /// The comparison of the two ids as a spreadsheet.
     ExportComparison(Box<str>),
-}
-
-impl Effect {
-    /// Whether the answer replaces the message whose button asked for it (paging through a
-    /// comparison) rather than arriving as a new one.
-    pub fn edits_in_place(&self) -> bool {
-        matches!(self, Effect::Compare { .. })
-    }
 }
 
 impl Response {

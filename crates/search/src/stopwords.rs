@@ -18,6 +18,76 @@ pub fn is_stopword(word: &str) -> bool {
     STOPWORDS.contains(&word)
 }
 
+/// Whether `c` alone is a function word (`的`, `和`, `在`…): a phrase next to one is not bound to it.
+pub fn is_stop_char(c: char) -> bool {
+    matches!(
+        c,
+        '的' | '了'
+            | '和'
+            | '是'
+            | '在'
+            | '与'
+            | '及'
+            | '等'
+            | '也'
+            | '都'
+            | '就'
+            | '而'
+            | '并'
+            | '对'
+            | '把'
+            | '被'
+            | '从'
+            | '向'
+            | '为'
+            | '以'
+            | '之'
+            | '其'
+            | '这'
+            | '那'
+            | '个'
+            | '有'
+            | '我'
+            | '你'
+            | '他'
+            | '她'
+            | '它'
+            | '们'
+            | '中'
+            | '上'
+            | '下'
+            | '里'
+            | '到'
+            | '着'
+            | '过'
+            | '又'
+            | '还'
+            | '要'
+            | '会'
+            | '能'
+            | '可'
+            | '不'
+            | '没'
+            | '很'
+            | '更'
+            | '最'
+            | '已'
+            | '给'
+            | '让'
+            | '使'
+            | '将'
+            | '于'
+            | '由'
+            | '或'
+            | '但'
+            | '即'
+            | '则'
+            | '且'
+            | '地'
+            | '得'
+    )
+}
+
 /// Whether every word of `text` (normalized) is a stopword; text without words is not.
 pub fn only_stopwords(jieba: &Jieba, text: &str) -> bool {
     let words: Vec<&str> =
@@ -28,6 +98,17 @@ pub fn only_stopwords(jieba: &Jieba, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_function_words_of_one_character_are_the_list_s_own() {
+        let single: Vec<char> =
+            STOPWORDS.iter().filter(|w| w.chars().count() == 1).filter_map(|w| w.chars().next()).collect();
+        for c in single.iter().filter(|c| crate::is_han(**c)) {
+            let particle =
+                matches!(c, '吗' | '呢' | '吧' | '啊' | '呀' | '嗯' | '哦' | '乃' | '亦' | '矣' | '焉' | '哉');
+            assert_eq!(is_stop_char(*c), !particle, "{c}");
+        }
+    }
 
     #[test]
     fn function_words_alone_are_only_stopwords_and_a_formulation_is_not() {

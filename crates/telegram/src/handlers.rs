@@ -147,8 +147,8 @@ const RELOAD_PATIENCE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Runs slow work (a reload, a corpus change, a comparison) off the async workers and answers
 /// with its outcome. A reload that takes longer than [`RELOAD_PATIENCE`] says so first, then edits
-/// that message into the answer; a comparison's page replaces `edit`, the message whose button
-/// asked for it, when there is one.
+/// that message into the answer; an answer meant to replace the message whose button asked for it
+/// (a comparison's page) replaces `edit`, when there is one.
 async fn perform(
     app: Arc<App>,
     outbox: Arc<Outbox>,
@@ -160,7 +160,7 @@ async fn perform(
 ) {
     let working = app.clone();
     let reload = matches!(effect, Effect::Reload | Effect::Apply(_));
-    let mut progress = if effect.edits_in_place() { edit } else { None };
+    let mut progress = None;
     let work = tokio::task::spawn_blocking(move || working.perform(caller, effect));
     tokio::pin!(work);
     let outcome = match tokio::time::timeout(RELOAD_PATIENCE, &mut work).await {
@@ -180,8 +180,16 @@ async fn perform(
         Err(_) if reload => {
             app.reload_reply(&digestbot_core::admin::reload::ReloadOutcome::Failed("the reload stopped".into()))
         }
-        Err(_) => Response::text(plain(digestbot_core::text::SEARCH_FAILED)),
+        Err(_) => Response::text(plain(digestbot_core::research::text::COMPARE_FAILED)),
     };
+    if let Some(message) = &reply.edit {
+        match edit {
+            Some(id) => edit_or_send(&outbox, &me, place, id, message).await,
+            None => {
+                let _ = send(&outbox, &me, place, message).await;
+            }
+        }
+    }
     for message in reply.messages {
         match progress.take() {
             Some(id) => edit_or_send(&outbox, &me, place, id, &message).await,

@@ -63,6 +63,24 @@ pub struct Comparer {
     cache: Mutex<VecDeque<Arc<Done>>>,
 }
 
+/// A comparison counted as running until dropped, even by a panic: a place once taken is always
+/// given back.
+struct Running<'c>(&'c AtomicUsize);
+
+impl<'c> Running<'c> {
+    fn start(running: &'c AtomicUsize) -> Option<Running<'c>> {
+        let taken = running.fetch_add(1, Ordering::SeqCst);
+        let started = Running(running);
+        (taken < MAX_RUNNING).then_some(started)
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// Why a comparison has no result.
 #[derive(Debug)]
 pub enum Refusal {
@@ -98,12 +116,8 @@ impl Comparer {
             return Ok(done);
         }
         let (sa, sb) = library.sides(a, b).map_err(Refusal::Input)?;
-        if self.running.fetch_add(1, Ordering::SeqCst) >= MAX_RUNNING {
-            self.running.fetch_sub(1, Ordering::SeqCst);
-            return Err(Refusal::Busy);
-        }
+        let Some(_running) = Running::start(&self.running) else { return Err(Refusal::Busy) };
         let comparison = compare::compare(&library.index.analyzer().jieba, &sa.paragraphs, &sb.paragraphs);
-        self.running.fetch_sub(1, Ordering::SeqCst);
         let compared = |side: &compare::Side<'_>| Compared {
             id: side.id.clone(),
             name: side_name(library, side),
@@ -132,23 +146,39 @@ impl Comparer {
             .cloned()
     }
 
-    /// Whether this comparison is at hand, so a page of it needs no work.
-    pub fn has(&self, library: &Arc<Library>, ids: &str) -> bool {
+    /// A page of a comparison at hand, so that it needs no work; None when it is not.
+    pub fn cached_page(
+        &self,
+        library: &Arc<Library>,
+        queries: &QueryCache,
+        caller: Caller,
+        ids: &str,
+        page: u32,
+    ) -> Option<Message> {
         let ids = ids.split_whitespace().collect::<Vec<_>>().join(" ");
-        self.cached(library, &ids).is_some()
+        let done = self.cached(library, &ids)?;
+        Some(page_of(library, &done, queries, caller, page))
     }
 
-    /// A page of the comparison (0: the summary), as the answer to `caller`.
-    pub fn page(&self, library: &Arc<Library>, queries: &QueryCache, caller: Caller, ids: &str, page: u32) -> Response {
+    /// A page of the comparison (0: the summary), as the answer to `caller`: replacing the
+    /// message of the button that asked when `in_place`, unless it is a refusal.
+    pub fn page(
+        &self,
+        library: &Arc<Library>,
+        queries: &QueryCache,
+        caller: Caller,
+        ids: &str,
+        page: u32,
+        in_place: bool,
+    ) -> Response {
         match self.run(library, ids) {
             Ok(done) => {
-                let key = queries.insert(caller.user, &done.ids);
-                let message = if page == 0 {
-                    summary(library, &done, queries, caller, key)
+                let message = page_of(library, &done, queries, caller, page);
+                if in_place {
+                    Response { edit: Some(message), ..Response::default() }
                 } else {
-                    aligned_page(library, &done, page as usize, key)
-                };
-                Response::message(message)
+                    Response::message(message)
+                }
             }
             Err(refusal) => Response::text(plain(&refusal.text())),
         }
@@ -172,6 +202,16 @@ impl Comparer {
     }
 }
 
+/// Page `page` of a comparison (0: the summary), its buttons keyed for `caller`.
+fn page_of(library: &Library, done: &Done, queries: &QueryCache, caller: Caller, page: u32) -> Message {
+    let key = queries.insert(caller.user, &done.ids);
+    if page == 0 {
+        summary(library, done, queries, caller, key)
+    } else {
+        aligned_page(library, done, page as usize, key)
+    }
+}
+
 /// `/compare` and its arguments: the picker, the usage, or the comparison to run.
 pub(crate) fn command(library: &Library, args: &str) -> Response {
     let args = args.trim();
@@ -181,15 +221,15 @@ pub(crate) fn command(library: &Library, args: &str) -> Response {
     if two_ids(args).is_none() {
         return Response::text(plain(msg::COMPARE_USAGE));
     }
-    Response { effect: Some(Effect::Compare { ids: args.into(), page: 0 }), ..Response::default() }
+    Response { effect: Some(Effect::Compare { ids: args.into(), page: 0, in_place: false }), ..Response::default() }
 }
 
 /// A page of digests to pick from: the first, or (with `first`, its id and its cache key) the second.
 pub(crate) fn picker(library: &Library, page: usize, first: Option<&str>, key: Option<u64>) -> Response {
-    let digests: Vec<_> = library.corpus.digests.iter().filter(|d| Some(d.id.as_str()) != first).collect();
-    if digests.is_empty() {
-        return Response::text(plain(if first.is_some() { msg::NOTHING_TO_PAIR } else { msg::COMPARE_USAGE }));
+    if library.corpus.digests.len() < 2 {
+        return Response::text(plain(msg::NOTHING_TO_PAIR));
     }
+    let digests: Vec<_> = library.corpus.digests.iter().filter(|d| Some(d.id.as_str()) != first).collect();
     let (page, pages, shown) = list_page(&digests, page);
     let header = match first.and_then(|id| library.corpus.digests.iter().find(|d| d.id == id)) {
         Some(d) => msg::compare_pick_second(&dated_title(d)),
@@ -218,7 +258,7 @@ pub(crate) fn picker(library: &Library, page: usize, first: Option<&str>, key: O
 fn side_name(library: &Library, side: &compare::Side<'_>) -> String {
     let digest = &library.corpus.digests[side.digest];
     match side.speech.and_then(|s| digest.speeches.get(s)) {
-        Some(speech) => format!("{}（{}）", crate::text::speech_choice(speech), dated_title(digest)),
+        Some(speech) => msg::speech_side(&crate::text::speech_choice(speech), &dated_title(digest)),
         None => dated_title(digest),
     }
 }
@@ -284,7 +324,7 @@ fn summary_text(library: &Library, done: &Done) -> Rich {
     if !c.numbers.is_empty() {
         text.plain("\n\n").bold(msg::CHANGED_NUMBERS);
         for change in c.numbers.iter().take(SHOWN) {
-            text.plain("\n").bold(msg::number_change(&change.a, &change.b)).plain("：");
+            text.plain("\n").bold(msg::number_change(&change.a, &change.b)).plain(msg::NUMBER_IN);
             match done.b.locs.get(change.passage_b).and_then(|&loc| passage_id(library, loc)) {
                 Some(id) => text.push(cut(&change.clause, 40), Style::Open(id)),
                 None => text.plain(cut(&change.clause, 40)),

@@ -181,6 +181,15 @@ pub fn compare_error(e: &digestbot_search::compare::CompareError) -> String {
 
 pub const NOTHING_TO_PAIR: &str =
     "语料库里只有这一篇摘登，没有可以对比的另一篇。两篇发言也可以对比：/compare 发言编号 发言编号（编号见 /toc）。";
+/// A speech as one side of a comparison: who and what, and in which digest.
+pub fn speech_side(speech: &str, digest: &str) -> String {
+    format!("{speech}（{digest}）")
+}
+
+/// Between a changed number and the clause it is in.
+pub const NUMBER_IN: &str = "：";
+pub const COMPARE_FAILED: &str = "对比时出错了，请稍后再试。";
+pub const COMPARE_EXPIRED: &str = "这个按钮已失效，或属于别人的对比。请重新发送 /compare。";
 pub const COMPARE_BUSY: &str = "正在为其他用户对比文本，请几秒钟后再试。";
 pub const COMPARE_PICK_FIRST: &str = "🔀 对比两篇：先选第一篇（较早的一篇）";
 
@@ -211,7 +220,7 @@ pub fn shares_little(percent: f64) -> String {
     format!("两篇内容差别很大：只有 {percent:.0}% 的段落能对应起来，下面多是各自独有的段落和提法。")
 }
 
-pub const IDENTICAL_TEXTS: &str = "两篇正文完全相同。";
+pub const IDENTICAL_TEXTS: &str = "两篇正文的文字相同（繁简、全角半角这类写法上的差别不计）。";
 pub const NEW_FORMULATIONS: &str = "🆕 新提法（第二篇有、第一篇没有）";
 pub const DROPPED_FORMULATIONS: &str = "🗑 不再出现的提法（第一篇有、第二篇没有）";
 pub const CHANGED_NUMBERS: &str = "🔢 变化的数字";

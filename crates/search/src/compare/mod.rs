@@ -19,7 +19,7 @@ use jieba_rs::Jieba;
 use rustc_hash::FxHashMap;
 
 use crate::corpus::Loc;
-use crate::normalize::Normalizer;
+use crate::normalize::{Normalized, Normalizer};
 
 pub use formulations::Formulation;
 pub use marks::{Mark, marks};
@@ -42,11 +42,23 @@ pub struct Paragraph<'c> {
     pub section: Option<&'c str>,
     pub text: &'c str,
     pub normalized: String,
+    /// Where each normalized character came from, to show what was found as it was published.
+    map: Normalized,
 }
 
 impl<'c> Paragraph<'c> {
     pub fn new(normalizer: &Normalizer, loc: Loc, section: Option<&'c str>, text: &'c str) -> Paragraph<'c> {
-        Paragraph { loc, section, text, normalized: normalizer.text(text) }
+        let map = normalizer.normalize(text);
+        Paragraph { loc, section, text, normalized: map.text.clone(), map }
+    }
+
+    /// The published text of the normalized byte range `start..end` (`ＧＤＰ` for `gdp`).
+    pub fn published(&self, start: usize, end: usize) -> &'c str {
+        if start >= end || self.map.spans.is_empty() {
+            return "";
+        }
+        let (from, to) = self.map.original(start, end);
+        self.text.get(from..to).unwrap_or_default()
     }
 }
 
@@ -146,8 +158,11 @@ pub fn align(a: &[Paragraph<'_>], b: &[Paragraph<'_>]) -> Alignment {
     }
     let mut rows = Vec::with_capacity(a.len().max(b.len()));
     let row = |kind, i: Option<usize>, j: Option<usize>| {
-        let marks = match (i, j) {
-            (Some(i), Some(j)) if a[i].text != b[j].text => marks(a[i].text, b[j].text),
+        // Text the same but for its forms (繁简, full width) is unchanged: nothing to mark.
+        let marks = match (kind, i, j) {
+            (Kind::Changed | Kind::Moved, Some(i), Some(j)) if a[i].normalized != b[j].normalized => {
+                marks(a[i].text, b[j].text)
+            }
             _ => Vec::new(),
         };
         Row { kind, a: i, b: j, marks }

@@ -26,11 +26,14 @@ pub struct NumberChange {
 
 struct Clause {
     paragraph: usize,
-    text: String,
+    /// Where it is in its paragraph's normalized text.
+    at: (usize, usize),
     skeleton: String,
     /// The skeleton's bigrams, sorted.
     grams: Vec<u64>,
     numbers: Vec<String>,
+    /// Where each number is in its paragraph's normalized text.
+    spans: Vec<(usize, usize)>,
 }
 
 /// Two clauses whose skeletons share this much (Dice over character bigrams) are the same
@@ -38,8 +41,9 @@ struct Clause {
 const MIN_SKELETON_SIMILARITY: f64 = 0.8;
 
 /// The numbers that changed from `a` to `b`, in B's order.
-pub fn number_changes(a: &[Paragraph<'_>], b: &[Paragraph<'_>]) -> Vec<NumberChange> {
-    let (a, b) = (skeletons(a), skeletons(b));
+pub fn number_changes(a_side: &[Paragraph<'_>], b_side: &[Paragraph<'_>]) -> Vec<NumberChange> {
+    let (a, b) = (skeletons(a_side), skeletons(b_side));
+    let (paragraphs_a, paragraphs_b) = (a_side, b_side);
     let mut pairs: Vec<(&Clause, &Clause)> = Vec::new();
     let mut used_a = vec![false; a.len()];
     let mut used_b = vec![false; b.len()];
@@ -75,22 +79,27 @@ pub fn number_changes(a: &[Paragraph<'_>], b: &[Paragraph<'_>]) -> Vec<NumberCha
             pairs.push((&a[i], new));
         }
     }
+    // Compared normalized (`５％` is `5%`), shown as published.
+    let shown =
+        |side: &[Paragraph<'_>], p: usize, (start, end): (usize, usize)| side[p].published(start, end).to_string();
     let mut changes = Vec::new();
     for (old, new) in pairs {
-        for (x, y) in old.numbers.iter().zip(&new.numbers) {
+        for (n, (x, y)) in old.numbers.iter().zip(&new.numbers).enumerate() {
             if x != y && !(is_year(x) && is_year(y)) {
-                changes.push(NumberChange {
-                    a: x.clone(),
-                    b: y.clone(),
+                let change = NumberChange {
+                    a: shown(paragraphs_a, old.paragraph, old.spans[n]),
+                    b: shown(paragraphs_b, new.paragraph, new.spans[n]),
                     passage_a: old.paragraph,
                     passage_b: new.paragraph,
-                    clause: new.text.clone(),
-                });
+                    clause: shown(paragraphs_b, new.paragraph, new.at),
+                };
+                changes.push(((new.paragraph, new.spans[n].0), change));
             }
         }
     }
-    changes.sort_by_key(|c| (c.passage_b, c.passage_a));
-    changes
+    // In B's reading order.
+    changes.sort_by_key(|(at, _)| *at);
+    changes.into_iter().map(|(_, change)| change).collect()
 }
 
 fn dice(x: &[u64], y: &[u64]) -> f64 {
@@ -119,14 +128,19 @@ fn is_year(number: &str) -> bool {
 fn skeletons(paragraphs: &[Paragraph<'_>]) -> Vec<Clause> {
     let mut all = Vec::new();
     for (p, paragraph) in paragraphs.iter().enumerate() {
-        for text in paragraph.normalized.split(['。', '；', '！', '？', '，', ';', '!', '?', ',', '\n']) {
+        let whole = paragraph.normalized.as_str();
+        for text in whole.split(['。', '；', '！', '？', '，', ';', '!', '?', ',', '\n']) {
             let text = text.trim();
-            let (skeleton, numbers) = skeleton(text);
-            if numbers.is_empty() || skeleton.chars().filter(|&c| crate::is_han(c)).count() < MIN_SKELETON_HAN {
+            // A clause is a slice of the paragraph: its place is its distance from the start.
+            let start = text.as_ptr() as usize - whole.as_ptr() as usize;
+            let (skeleton, found) = skeleton(text);
+            if found.is_empty() || skeleton.chars().filter(|&c| crate::is_han(c)).count() < MIN_SKELETON_HAN {
                 continue;
             }
             let grams = super::bigrams(&skeleton);
-            all.push(Clause { paragraph: p, text: text.to_string(), skeleton, grams, numbers });
+            let numbers = found.iter().map(|&(a, b)| text[a..b].to_string()).collect();
+            let spans = found.iter().map(|&(a, b)| (start + a, start + b)).collect();
+            all.push(Clause { paragraph: p, at: (start, start + text.len()), skeleton, grams, numbers, spans });
         }
     }
     all
@@ -139,9 +153,9 @@ const MEASURES: &[&str] = &["人", "元", "吨", "户", "项", "个", "家", "�
 /// Qualifiers that say how the number is meant (`5%左右`, `1100万人以上`).
 const QUALIFIERS: &[&str] = &["左右", "以上", "以内", "以下", "上下", "多"];
 
-/// The clause with every number (digits, then its unit and qualifier) replaced by `#`, and the
-/// numbers in order.
-fn skeleton(text: &str) -> (String, Vec<String>) {
+/// The clause with every number (digits, then its unit and qualifier) replaced by `#`, and where
+/// the numbers are, in order.
+fn skeleton(text: &str) -> (String, Vec<(usize, usize)>) {
     let mut skeleton = String::with_capacity(text.len());
     let mut numbers = Vec::new();
     let mut rest = text;
@@ -167,7 +181,8 @@ fn skeleton(text: &str) -> (String, Vec<String>) {
         if let Some(q) = QUALIFIERS.iter().find(|q| rest[end..].starts_with(**q)) {
             end += q.len();
         }
-        numbers.push(rest[..end].to_string());
+        let at = text.len() - rest.len();
+        numbers.push((at, at + end));
         skeleton.push('#');
         rest = &rest[end..];
     }
@@ -180,13 +195,17 @@ mod tests {
 
     #[test]
     fn a_number_keeps_its_unit_and_qualifier_and_leaves_a_placeholder() {
+        let numbers = |text: &str| -> (String, Vec<String>) {
+            let (skeleton, found) = skeleton(text);
+            (skeleton, found.iter().map(|&(a, b)| text[a..b].to_string()).collect())
+        };
         assert_eq!(
-            skeleton("城镇新增就业1100万人以上"),
+            numbers("城镇新增就业1100万人以上"),
             ("城镇新增就业#".to_string(), vec!["1100万人以上".to_string()])
         );
-        assert_eq!(skeleton("增长5.5%左右"), ("增长#".to_string(), vec!["5.5%左右".to_string()]));
-        assert_eq!(skeleton("2022年。"), ("#。".to_string(), vec!["2022年".to_string()]));
-        assert_eq!(skeleton("第3.点"), ("第#.点".to_string(), vec!["3".to_string()]));
+        assert_eq!(numbers("增长5.5%左右"), ("增长#".to_string(), vec!["5.5%左右".to_string()]));
+        assert_eq!(numbers("2022年。"), ("#。".to_string(), vec!["2022年".to_string()]));
+        assert_eq!(numbers("第3.点"), ("第#.点".to_string(), vec!["3".to_string()]));
     }
 
     #[test]
