@@ -35,6 +35,8 @@ const PAGE_CHARS: usize = 2500;
 const CONTEXT_CHARS: usize = 24;
 /// A dropped or added paragraph, or one side of a change, is cut to this many characters.
 const SHOWN_CHARS: usize = 300;
+/// A changed paragraph's marks are cut after this many characters.
+const BLOCK_CHARS: usize = 1200;
 /// The start of a passage shown as a formulation's source.
 const SOURCE_CHARS: usize = 18;
 
@@ -426,30 +428,35 @@ fn block(library: &Library, done: &Done, row: &Row) -> Rich {
     text
 }
 
-/// A changed paragraph with its changes marked and long unchanged stretches shortened.
+/// A changed paragraph with its changes marked and long unchanged stretches shortened, cut after
+/// [`BLOCK_CHARS`]: a page must stay one Telegram message, and the link opens the whole paragraph.
 fn marked(text: &mut Rich, marks: &[Mark]) {
+    let mut used = 0;
     for (n, mark) in marks.iter().enumerate() {
-        match mark {
+        if used >= BLOCK_CHARS {
+            text.plain("…");
+            return;
+        }
+        let (shown, style) = match mark {
             Mark::Same(same) => {
                 let chars: Vec<char> = same.chars().collect();
                 let (first, last) = (n == 0, n + 1 == marks.len());
                 let keep_head = if first { 0 } else { CONTEXT_CHARS };
                 let keep_tail = if last { 0 } else { CONTEXT_CHARS };
-                if chars.len() > keep_head + keep_tail + 1 {
+                let shown = if chars.len() > keep_head + keep_tail + 1 {
                     let head: String = chars[..keep_head].iter().collect();
                     let tail: String = chars[chars.len() - keep_tail..].iter().collect();
-                    text.plain(format!("{head}…{tail}"));
+                    format!("{head}…{tail}")
                 } else {
-                    text.plain(same.as_str());
-                }
+                    same.clone()
+                };
+                (shown, Style::Plain)
             }
-            Mark::Removed(removed) => {
-                text.push(cut(removed, SHOWN_CHARS), Style::Removed);
-            }
-            Mark::Added(added) => {
-                text.push(cut(added, SHOWN_CHARS), Style::Added);
-            }
-        }
+            Mark::Removed(removed) => (cut(removed, SHOWN_CHARS), Style::Removed),
+            Mark::Added(added) => (cut(added, SHOWN_CHARS), Style::Added),
+        };
+        used += shown.chars().count();
+        text.push(shown, style);
     }
 }
 
@@ -559,5 +566,25 @@ fn table(library: &Library, done: &Done) -> Table {
             },
             Sheet { name: msg::SHEET_NUMBERS.to_string(), columns: header(&msg::NUMBER_COLUMNS), rows: numbers },
         ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_paragraph_changed_everywhere_is_cut_to_fit_one_message() {
+        let marks: Vec<Mark> = (0..400)
+            .flat_map(|n| {
+                [Mark::Same(format!("相同的文字{n}")), Mark::Removed("删去的".into()), Mark::Added("新增的".into())]
+            })
+            .collect();
+        let mut text = Rich::new();
+        marked(&mut text, &marks);
+        let shown = text.to_plain().chars().count();
+        assert!(shown <= BLOCK_CHARS + SHOWN_CHARS + 2 * CONTEXT_CHARS + 2, "{shown}");
+        assert!(text.to_plain().ends_with('…'));
+        assert!(text.0.iter().any(|s| s.style == Style::Removed) && text.0.iter().any(|s| s.style == Style::Added));
     }
 }

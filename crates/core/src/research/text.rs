@@ -208,12 +208,23 @@ pub fn compare_summary(s: &digestbot_search::compare::Summary) -> String {
     )
 }
 
-pub fn sections_added(headings: &[String]) -> String {
-    format!("新增的小节：{}", headings.join("；"))
+/// Headings listed in a summary, at most: the rest are counted, so the summary stays one message.
+const LISTED_HEADINGS: usize = 8;
+
+fn headings(list: &[String]) -> String {
+    let shown = list.iter().take(LISTED_HEADINGS).map(String::as_str).collect::<Vec<_>>().join("；");
+    match list.len().checked_sub(LISTED_HEADINGS) {
+        Some(more) if more > 0 => format!("{shown}；等共 {} 个", list.len()),
+        _ => shown,
+    }
 }
 
-pub fn sections_removed(headings: &[String]) -> String {
-    format!("删去的小节：{}", headings.join("；"))
+pub fn sections_added(list: &[String]) -> String {
+    format!("新增的小节：{}", headings(list))
+}
+
+pub fn sections_removed(list: &[String]) -> String {
+    format!("删去的小节：{}", headings(list))
 }
 
 pub fn shares_little(percent: f64) -> String {
@@ -282,5 +293,18 @@ pub fn row_kind(kind: digestbot_search::compare::Kind) -> &'static str {
         Kind::Moved => "移动",
         Kind::OnlyA => "删去",
         Kind::OnlyB => "新增",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_list_of_headings_is_cut_and_counted() {
+        let list: Vec<String> = (1..=30).map(|n| format!("第{n}节")).collect();
+        let said = sections_added(&list);
+        assert!(said.starts_with("新增的小节：第1节；第2节") && said.ends_with("第8节；等共 30 个"), "{said}");
+        assert_eq!(sections_removed(&list[..2]), "删去的小节：第1节；第2节");
     }
 }
