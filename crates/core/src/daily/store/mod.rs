@@ -18,11 +18,10 @@ mod schema;
 mod watches;
 
 pub use self::error::StoreError;
-pub use self::rows::{Delivered, Pending, Subscription};
+pub use self::rows::{Delivered, Pending, Subscription, Watch, Watched};
 use self::rows::{RawSubscription, SUBSCRIPTION, instant};
 pub use self::schema::SCHEMA_VERSION;
 use self::schema::{MIGRATIONS, migrate_schema, user_version};
-pub use self::watches::{Watch, Watched};
 use super::lock::create_parent;
 use super::schedule::Schedule;
 

@@ -1,4 +1,4 @@
-//! Rows as the store reads and writes them: subscriptions, deliveries, and the text forms of
+//! Rows as the store reads and writes them: subscriptions, deliveries, watches, and the text forms of
 //! instants and dates.
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
@@ -135,4 +135,25 @@ pub(super) fn check_pending(
     (chat, date, entry, parts, sent, wrapped): (i64, String, String, u32, u32, bool),
 ) -> Result<Pending, StoreError> {
     Ok(Pending { chat, date: parse_day(&date, chat)?, entry, parts, sent, wrapped })
+}
+
+/// A watch as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Watch {
+    pub id: i64,
+    pub chat: i64,
+    /// As the person typed them (white space made single).
+    pub words: String,
+    /// What the words mean as a query, so `人大 代表` and `代表  人大` are one watch.
+    pub key: String,
+}
+
+/// How adding a watch went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Watched {
+    Added(Watch),
+    /// The chat watches these words already (perhaps written otherwise).
+    Already(Watch),
+    /// The chat watches as many as it may.
+    Full,
 }

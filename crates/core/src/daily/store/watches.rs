@@ -5,29 +5,8 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
 
-use super::rows::instant;
+use super::rows::{Watch, Watched, instant};
 use super::{Store, StoreError};
-
-/// A watch as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Watch {
-    pub id: i64,
-    pub chat: i64,
-    /// As the person typed them (white space made single).
-    pub words: String,
-    /// What the words mean as a query, so `人大 代表` and `代表  人大` are one watch.
-    pub key: String,
-}
-
-/// How adding a watch went.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Watched {
-    Added(Watch),
-    /// The chat watches these words already (perhaps written otherwise).
-    Already(Watch),
-    /// The chat watches as many as it may.
-    Full,
-}
 
 const WATCH: &str = "SELECT id, chat, words, key FROM watches";
 
