@@ -33,11 +33,16 @@ fn to_chat(calls: &[Call], method: &str, chat: i64) -> Vec<Call> {
         .collect()
 }
 
+/// Waits for the `n`th call of `method` (`sendMessage`, `editMessageText`, `sendDocument`) to
+/// `chat` and returns all of them.
+pub(crate) async fn calls_to(api: &FakeApi, method: &str, chat: i64, n: usize) -> Vec<Call> {
+    let calls = api.wait_until(&format!("{n} {method} to {chat}"), |c| to_chat(c, method, chat).len() >= n).await;
+    to_chat(&calls, method, chat)
+}
+
 /// Waits for the `n`th message sent to `chat` and returns all of them.
 pub(crate) async fn messages_to(api: &FakeApi, chat: i64, n: usize) -> Vec<Call> {
-    let calls =
-        api.wait_until(&format!("{n} message(s) to {chat}"), |c| to_chat(c, "sendMessage", chat).len() >= n).await;
-    to_chat(&calls, "sendMessage", chat)
+    calls_to(api, "sendMessage", chat, n).await
 }
 
 pub(crate) fn text(call: &Call) -> &str {

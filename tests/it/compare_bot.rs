@@ -7,7 +7,7 @@ use std::io::Cursor;
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use digestbot_testkit::TestBot;
 
-use crate::bot::{assert_valid_html, button, buttons, messages_to, text};
+use crate::bot::{assert_valid_html, button, buttons, calls_to, messages_to, text};
 use crate::fake_api::{Call, FakeApi, callback, message, private_chat};
 use crate::support::fixture;
 
@@ -17,9 +17,7 @@ async fn spawn_on_reports() -> FakeApi {
 
 /// Waits for the `n`th edit in `chat` and returns all of them.
 async fn edits_in(api: &FakeApi, chat: i64, n: usize) -> Vec<Call> {
-    let mine = |c: &Call| c.method == "editmessagetext" && c.body["chat_id"].as_i64() == Some(chat);
-    let calls = api.wait_until(&format!("{n} edit(s) in {chat}"), |c| c.iter().filter(|c| mine(c)).count() >= n).await;
-    calls.into_iter().filter(mine).collect()
+    calls_to(api, "editMessageText", chat, n).await
 }
 
 #[tokio::test]
@@ -52,8 +50,7 @@ async fn a_comparison_pages_its_aligned_paragraphs_in_place_and_exports_a_workbo
     assert_ne!(text(&second), text(&page));
     // The workbook: every aligned row, every formulation with its counts on both sides.
     api.push(callback(611, 611, id, &button(&summary, "导出")));
-    let calls = api.wait_until("the workbook", |c| c.iter().any(|c| c.method == "senddocument")).await;
-    let document = calls.iter().find(|c| c.method == "senddocument").unwrap();
+    let document = &calls_to(&api, "sendDocument", 611, 1).await[0];
     let upload = document.upload.as_ref().expect("a file");
     assert!(upload.file_name.ends_with(".xlsx"), "{}", upload.file_name);
     let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(upload.bytes.to_vec())).unwrap();

@@ -8,20 +8,12 @@ use calamine::{Data, DataType, Reader, Xlsx, open_workbook_from_rs};
 use digestbot_export::SERIES_COLOURS;
 use digestbot_testkit::TestBot;
 
-use crate::bot::{assert_valid_html, button, buttons, messages_to, text};
+use crate::bot::{assert_valid_html, button, buttons, calls_to, messages_to, text};
 use crate::fake_api::{Call, FakeApi, callback, message, private_chat};
 use crate::support::fixture;
 
 async fn spawn_on_reports() -> FakeApi {
     TestBot::with().corpus(fixture("gov-work-reports")).start().await.detach()
-}
-
-/// Waits for the `n`th call of `method` (`sendPhoto`, `sendDocument`) to `chat`.
-async fn files_to(api: &FakeApi, method: &str, chat: i64, n: usize) -> Vec<Call> {
-    let lower = method.to_ascii_lowercase();
-    let mine = |c: &Call| c.method == lower && c.body["chat_id"].as_i64() == Some(chat);
-    let calls = api.wait_until(&format!("{n} {method} to {chat}"), |c| c.iter().filter(|c| mine(c)).count() >= n).await;
-    calls.into_iter().filter(mine).collect()
 }
 
 struct Png {
@@ -64,7 +56,7 @@ fn header(rows: &[Vec<Data>]) -> Vec<String> {
 async fn a_trend_arrives_as_a_photo_with_one_line_per_term_and_its_export_as_a_workbook() {
     let api = spawn_on_reports().await;
     api.push(message(private_chat(501), 501, "/trend 改革开放 | 高质量发展"));
-    let photo = files_to(&api, "sendPhoto", 501, 1).await.remove(0);
+    let photo = calls_to(&api, "sendPhoto", 501, 1).await.remove(0);
     let image = decode_png(&upload(&photo, "photo", ".png"));
     assert!(image.width >= 800 && image.width == 1200 && image.height == 675, "{}×{}", image.width, image.height);
     for (i, &colour) in SERIES_COLOURS.iter().enumerate() {
@@ -79,7 +71,7 @@ async fn a_trend_arrives_as_a_photo_with_one_line_per_term_and_its_export_as_a_w
     // The export button sits under the chart.
     let data = button(&photo, "导出");
     api.push(callback(501, 501, photo.message_id.unwrap(), &data));
-    let document = files_to(&api, "sendDocument", 501, 1).await.remove(0);
+    let document = calls_to(&api, "sendDocument", 501, 1).await.remove(0);
     let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(upload(&document, "document", ".xlsx"))).unwrap();
     assert_eq!(workbook.sheet_names(), ["趋势", "段落"]);
     let series = rows_of(&mut workbook, "趋势");
@@ -110,7 +102,7 @@ async fn a_verification_arrives_marked_in_html_and_exports_its_matches() {
     assert!(html.contains("?start="), "a link to the source: {html}");
     assert_eq!(buttons(&answer).len(), 1);
     api.push(callback(502, 502, answer.message_id.unwrap(), &button(&answer, "导出")));
-    let document = files_to(&api, "sendDocument", 502, 1).await.remove(0);
+    let document = calls_to(&api, "sendDocument", 502, 1).await.remove(0);
     let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(upload(&document, "document", ".xlsx"))).unwrap();
     let rows = rows_of(&mut workbook, "核对");
     assert_eq!(header(&rows)[..5], ["引文", "判断", "相似度", "引文多出", "引文缺少"]);
@@ -123,7 +115,7 @@ async fn a_search_exports_every_hit_as_a_row_and_other_chats_are_answered_meanwh
     let api = spawn_on_reports().await;
     api.push(message(private_chat(503), 503, "/export 改革开放"));
     api.push(message(private_chat(504), 504, "/search 稳中求进"));
-    let document = files_to(&api, "sendDocument", 503, 1).await.remove(0);
+    let document = calls_to(&api, "sendDocument", 503, 1).await.remove(0);
     let caption = document.body["caption"].as_str().unwrap();
     let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(upload(&document, "document", ".xlsx"))).unwrap();
     let rows = rows_of(&mut workbook, "段落");
