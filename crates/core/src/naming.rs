@@ -85,3 +85,11 @@ pub fn article_title(speech: &Speech) -> String {
 pub fn cut_short(text: &str) -> String {
     format!("{text}…")
 }
+
+/// `text` cut to `max` characters, with an ellipsis when cut.
+pub fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => cut_short(&text[..i]),
+        None => text.to_string(),
+    }
+}

@@ -19,10 +19,7 @@ const LABEL_CHARS: usize = 40;
 
 /// `text` cut to a button label's length.
 fn label(text: &str) -> String {
-    match text.char_indices().nth(LABEL_CHARS) {
-        Some((i, _)) => msg::cut_short(&text[..i]),
-        None => text.to_string(),
-    }
+    msg::cut(text, LABEL_CHARS)
 }
 
 /// A button with a label that fits.

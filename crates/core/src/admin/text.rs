@@ -173,14 +173,6 @@ fn digest_outline(digest: &Digest) -> String {
     out
 }
 
-/// `text`, cut to `max` characters with an ellipsis: an offer must fit in one message.
-fn cut(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &text[..i]),
-        None => text.to_string(),
-    }
-}
-
 /// A sent file, checked: its outline, its problems, and what adding it would do.
 pub fn upload_offer(v: &UploadView) -> String {
     let mut out = format!("📄 {}", v.name);

@@ -18,7 +18,7 @@ use super::text as msg;
 use crate::action::{Action, Findings};
 use crate::attachment::{Attachment, Cell, Sheet, Table};
 use crate::caller::Caller;
-use crate::naming::dated_title;
+use crate::naming::{cut, dated_title};
 use crate::query_cache::QueryCache;
 use crate::reply::{Attached, Button, Effect, Message, Response, Rich, Style, plain};
 use crate::widgets::{button, export_button, list_page, pager};
@@ -100,6 +100,11 @@ impl Refusal {
     }
 }
 
+/// The ids as the cache knows them: one space between.
+fn spaced(ids: &str) -> String {
+    ids.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The two ids of a `/compare`, or None when there are not exactly two.
 fn two_ids(ids: &str) -> Option<(&str, &str)> {
     let mut words = ids.split_whitespace();
@@ -112,7 +117,7 @@ fn two_ids(ids: &str) -> Option<(&str, &str)> {
 impl Comparer {
     /// The comparison of the two ids in `ids`, from the cache or computed now. Blocking.
     pub fn run(&self, library: &Arc<Library>, ids: &str) -> Result<Arc<Done>, Refusal> {
-        let ids = ids.split_whitespace().collect::<Vec<_>>().join(" ");
+        let ids = spaced(ids);
         let Some((a, b)) = two_ids(&ids) else { return Err(Refusal::Input(compare::CompareError::Usage)) };
         if let Some(done) = self.cached(library, &ids) {
             return Ok(done);
@@ -157,8 +162,7 @@ impl Comparer {
         ids: &str,
         page: u32,
     ) -> Option<Message> {
-        let ids = ids.split_whitespace().collect::<Vec<_>>().join(" ");
-        let done = self.cached(library, &ids)?;
+        let done = self.cached(library, &spaced(ids))?;
         Some(page_of(library, &done, queries, caller, page))
     }
 
@@ -265,14 +269,6 @@ fn side_name(library: &Library, side: &compare::Side<'_>) -> String {
     }
 }
 
-/// `text` cut to `max` characters, with an ellipsis when cut.
-fn cut(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &text[..i]),
-        None => text.to_string(),
-    }
-}
-
 fn passage_id(library: &Library, loc: Loc) -> Option<String> {
     loc.resolve(&library.corpus).map(|at| at.passage.id.clone())
 }
@@ -284,11 +280,11 @@ fn summary(library: &Library, done: &Done, queries: &QueryCache, caller: Caller,
     if al.summary.unchanged == al.rows.len() {
         return Message { text, buttons: Vec::new() };
     }
-    let mut row = Vec::new();
-    if !aligned_pages(library, done).is_empty() {
-        row.push(button(msg::DIFF_BUTTON, Action::Compare { page: 1, key }));
-    }
-    row.push(export_button(queries, caller, Findings::Compare, &done.ids));
+    // Some paragraph differs, so there is a page of them.
+    let row = vec![
+        button(msg::DIFF_BUTTON, Action::Compare { page: 1, key }),
+        export_button(queries, caller, Findings::Compare, &done.ids),
+    ];
     Message { text, buttons: vec![row] }
 }
 

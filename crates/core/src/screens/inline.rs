@@ -43,10 +43,7 @@ pub(crate) fn answer(library: &Library, query: &str, offset: &str) -> InlineAnsw
             let mut message = Rich::new();
             // One message holds it all: a long passage is cut so its source still fits.
             let text = at.passage.text();
-            match text.char_indices().nth(INLINE_TEXT_CHARS) {
-                Some((cut, _)) => message.plain(msg::cut_short(&text[..cut])),
-                None => message.plain(text),
-            };
+            message.plain(msg::cut(text, INLINE_TEXT_CHARS));
             message.plain("\n\n");
             message.italic(msg::attribution(&msg::source(&at)));
             Some(Article {
