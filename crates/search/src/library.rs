@@ -115,14 +115,7 @@ impl Library {
     /// The passage before and after `loc` within its digest.
     pub fn neighbors(&self, loc: Loc) -> (Option<Loc>, Option<Loc>) {
         let digest = &self.corpus.digests[loc.digest as usize];
-        let mut all = Vec::new();
-        for (s, speech) in digest.speeches.iter().enumerate() {
-            for (c, section) in speech.sections.iter().enumerate() {
-                for p in 0..section.passages.len() {
-                    all.push(Loc { digest: loc.digest, speech: s as u32, section: c as u32, passage: p as u32 });
-                }
-            }
-        }
+        let all: Vec<Loc> = passages_of(loc.digest as usize, digest).map(|(loc, _)| loc).collect();
         let Some(at) = all.iter().position(|l| *l == loc) else { return (None, None) };
         (at.checked_sub(1).map(|i| all[i]), all.get(at + 1).copied())
     }
