@@ -9,8 +9,6 @@
 //! (`中国式` to `中国式现代化`), and a longer phrase that is the new one plus context gives way
 //! to it (`推进中国式现代化` to `中国式现代化`).
 
-use std::hash::BuildHasherDefault;
-
 use jieba_rs::Jieba;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -35,22 +33,6 @@ pub struct Formulation {
     pub count: usize,
     /// The first paragraph (an index into that side) where it occurs.
     pub passage: usize,
-}
-
-/// The hashes are already mixed; hashing them again would only cost time.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl std::hash::Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, _: &[u8]) {
-        unreachable!("only u64 keys are hashed")
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
 }
 
 /// What a text holds of one substring: how often, and the character before and after it when
@@ -80,7 +62,7 @@ fn neighbour(seen: u32, now: u32) -> u32 {
     if seen == UNSET || seen == now { now } else { OPEN }
 }
 
-type Counts = std::collections::HashMap<u64, Seen, BuildHasherDefault<Prehashed>>;
+type Counts = FxHashMap<u64, Seen>;
 
 const SEED: u64 = 0x9E37_79B9_7F4A_7C15;
 
