@@ -311,7 +311,7 @@ fn compare_json_prints_the_summary_formulations_and_numbers_scripts_read() {
 }
 
 #[test]
-fn comparisons_beyond_the_running_limit_are_refused_not_queued() {
+fn many_comparisons_at_once_each_get_the_whole_answer_or_a_retry() {
     let app = Arc::new(App::new(Library::load(&fixture("gov-work-reports"), analyzer()).unwrap()));
     // Many at once on two cores: some are told to retry, none waits without bound, and each
     // that runs gets the whole answer.

@@ -570,6 +570,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_third_comparison_at_once_is_refused_and_a_finished_one_gives_its_place_back() {
+        let running = AtomicUsize::new(0);
+        let first = Running::start(&running).expect("a place");
+        let second = Running::start(&running).expect("a second place");
+        assert!(Running::start(&running).is_none(), "only {MAX_RUNNING} at once");
+        drop(first);
+        let third = Running::start(&running).expect("the place given back");
+        drop((second, third));
+        assert_eq!(running.load(Ordering::SeqCst), 0, "refusals take no place either");
+    }
+
+    #[test]
     fn a_paragraph_changed_everywhere_is_cut_to_fit_one_message() {
         let marks: Vec<Mark> = (0..400)
             .flat_map(|n| {
